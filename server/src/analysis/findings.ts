@@ -10,7 +10,7 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export interface CodeInfo {
   readonly severity: Severity;
   readonly title: string;
-  /** Anchor in docs/diagnostics.md (the code with dots replaced by dashes). */
+  /** Page and anchor under docs/diagnostics/, e.g. `syntax.md#syntax-unknown-option` (dots become dashes). */
   readonly docs: string;
 }
 
@@ -60,6 +60,7 @@ export function finding(
   return { code, span, message, severity: extra.severity ?? codeCatalog[code].severity, ...extra };
 }
 
+/** The anchor a code's heading gets in its docs page: `syntax.unknown-option` → `syntax-unknown-option`. */
 export function docsAnchor(code: string): string {
   return code.replace(/\./g, '-');
 }

@@ -5,6 +5,6 @@ export const syntaxCodes = {
   'internal.check-failed': {
     severity: 'information',
     title: 'A check failed internally',
-    docs: 'internal-check-failed',
+    docs: 'syntax.md#internal-check-failed',
   },
 } satisfies Record<string, CodeInfo>;

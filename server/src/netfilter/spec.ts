@@ -1,0 +1,122 @@
+/**
+ * Types of the netfilter knowledge base: tables, hooks, generic options, match modules and targets
+ * as data. The parser resolves options through these tables, the checks read the kernel's
+ * table/hook restrictions from them, and hovers/completion render their documentation, so all
+ * three always agree (ARCHITECTURE rule 5). Sources: iptables(8), iptables-extensions(8) of
+ * iptables 1.8.9, and the kernel's xt_* modules; each entry's `source` names where a fact comes from.
+ */
+
+export type TableName = 'raw' | 'mangle' | 'nat' | 'filter' | 'security';
+
+export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+/** How an option's argument is interpreted (drives parsing, validation, completion and hover decoding). */
+export type ValueKind =
+  | 'flag'
+  | 'protocol'
+  | 'address-list'
+  | 'address'
+  | 'address-range'
+  | 'interface'
+  | 'port-range'
+  | 'port-list'
+  | 'mark'
+  | 'ctstate-list'
+  | 'ctstatus-list'
+  | 'ctdir'
+  | 'id-range'
+  | 'addrtype-list'
+  | 'tcp-flags'
+  | 'icmp-type'
+  | 'icmpv6-type'
+  | 'number'
+  | 'probability'
+  | 'rate'
+  | 'string'
+  | 'set-spec'
+  | 'nat-range'
+  | 'mac'
+  | 'reject-type'
+  | 'log-level'
+  | 'enum';
+
+export interface OptionSpec {
+  /** Canonical long name without dashes, e.g. `dport`. */
+  readonly name: string;
+  /** Other long names accepted by getopt_long, e.g. `destination-port`. */
+  readonly aliases?: readonly string[];
+  /** Single-letter form without dash, for generic options (`p` for `--protocol`). */
+  readonly short?: string;
+  /** Argument tokens taken (tcp-flags and set take 2). */
+  readonly args: 0 | 1 | 2;
+  readonly negatable: boolean;
+  readonly value: ValueKind;
+  /** Allowed words for `enum`-like values (ctstates, addrtypes, reject types …). */
+  readonly values?: readonly string[];
+  /** `[!] --dport port[:port]` */
+  readonly syntax: string;
+  /** What it does, in our own words, man-page accurate. Markdown. */
+  readonly summary: string;
+  readonly default?: string;
+  /** The option cannot be repeated in one rule. */
+  readonly once?: boolean;
+}
+
+export interface ModuleSpec {
+  /** Canonical module name as passed to `-m`. */
+  readonly name: string;
+  /** Other names accepted by `-m` (e.g. `icmpv6` for `icmp6`). */
+  readonly aliases?: readonly string[];
+  /** Restricted to one address family. */
+  readonly family?: 4 | 6;
+  /** Loaded implicitly by `-p <name>` (tcp, udp, icmp, icmp6 …). */
+  readonly implicitFromProtocol?: readonly string[];
+  /** The module needs one of these protocols in `-p` (multiport: tcp/udp/udplite/dccp/sctp). */
+  readonly requiresProtocol?: readonly string[];
+  /** Hooks where the kernel accepts the match (undefined = everywhere). Checked at commit time. */
+  readonly hooks?: readonly Hook[];
+  readonly options: readonly OptionSpec[];
+  readonly summary: string;
+  /** e.g. `iptables-extensions(8), "mark"` */
+  readonly source: string;
+}
+
+export type Termination =
+  /** Ends the packet's traversal of this table at this hook (ACCEPT, REDIRECT, DNAT …). */
+  | 'terminal'
+  /** Ends the packet (DROP, REJECT). */
+  | 'final'
+  /** Returns to the calling chain. */
+  | 'return'
+  /** Continues with the next rule (MARK, LOG, CONNMARK …). */
+  | 'continue';
+
+export interface TargetSpec {
+  readonly name: string;
+  readonly options: readonly OptionSpec[];
+  readonly termination: Termination;
+  /** Tables where the target may be used (undefined = any). Kernel-enforced at commit. */
+  readonly tables?: readonly TableName[];
+  /** Hooks where the target may be used (undefined = any). Kernel-enforced at commit. */
+  readonly hooks?: readonly Hook[];
+  /** The target's port options need `-p` of one of these. */
+  readonly requiresProtocol?: readonly string[];
+  readonly family?: 4 | 6;
+  readonly summary: string;
+  readonly source: string;
+}
+
+export interface BuiltinChainSpec {
+  readonly name: Hook;
+  readonly summary: string;
+}
+
+export interface TableSpec {
+  readonly name: TableName;
+  /** Builtin chains in hook order (the order iptables-save prints them). */
+  readonly chains: readonly Hook[];
+  /** Hook priority per chain (lower runs first), from linux/netfilter_ipv4.h. */
+  readonly priority: Readonly<Partial<Record<Hook, number>>>;
+  readonly summary: string;
+  readonly source: string;
+}
