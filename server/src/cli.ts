@@ -1,0 +1,48 @@
+import { runCheck } from './cli/check';
+import type { CliIo } from './cli/io';
+import { exitCodes, processIo } from './cli/io';
+import { serverVersion } from './version';
+
+const usage = `iptables-lens ${serverVersion} — checks and traces for iptables-save / iptables-restore files
+
+usage:
+  iptables-lens check [--format text|json|sarif] [--disable CODE]... FILE...
+  iptables-lens --version | --help
+
+exit status: 0 clean, 1 errors or warnings found, 2 usage or I/O error
+`;
+
+/** Dispatches a subcommand; returns the exit code (never throws). */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(rest, io);
+      case '--version':
+      case '-V':
+        io.stdout(`${serverVersion}\n`);
+        return exitCodes.clean;
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(usage);
+        return exitCodes.clean;
+      case undefined:
+        io.stderr(usage);
+        return exitCodes.usage;
+      default:
+        io.stderr(`iptables-lens: unknown command '${command}'\n\n${usage}`);
+        return exitCodes.usage;
+    }
+  } catch (error) {
+    io.stderr(`iptables-lens: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return exitCodes.usage;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2), processIo).then((code) => {
+    process.exitCode = code;
+  });
+}

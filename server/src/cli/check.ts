@@ -1,0 +1,82 @@
+import { createLanguageService } from '../languageService';
+import type { Finding } from '../analysis/findings';
+import type { Settings } from '../settings';
+import { defaultSettings } from '../settings';
+import type { CliIo } from './io';
+import { exitCodes } from './io';
+import type { CheckFormat } from './checkFormats';
+import { formatJson, formatSarif, formatText } from './checkFormats';
+
+const usage = `usage: iptables-lens check [--format text|json|sarif] [--disable CODE]... FILE...
+  FILE may be - for standard input.
+exit status: 0 no error or warning, 1 errors or warnings found, 2 usage or I/O error`;
+
+interface CheckOptions {
+  readonly format: CheckFormat;
+  readonly files: readonly string[];
+  readonly disabled: ReadonlySet<string>;
+}
+
+/** `iptables-lens check`: the same findings the editor shows, for terminals and CI. */
+export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseCheckArgs(argv);
+  if ('error' in parsed) {
+    io.stderr(`iptables-lens check: ${parsed.error}\n${usage}\n`);
+    return exitCodes.usage;
+  }
+  const service = createLanguageService();
+  const settings: Settings = {
+    diagnostics: { ...defaultSettings.diagnostics, disabledCodes: parsed.disabled },
+  };
+  const results: { file: string; findings: readonly Finding[] }[] = [];
+  for (const file of parsed.files) {
+    let text: string;
+    try {
+      text = file === '-' ? await io.readStdin() : await io.readFile(file);
+    } catch (error) {
+      io.stderr(`iptables-lens check: ${(error as Error).message}\n`);
+      return exitCodes.usage;
+    }
+    const doc = service.parse(text);
+    const findings = service.getFindings(doc, settings).filter((f) => !parsed.disabled.has(f.code));
+    results.push({ file: file === '-' ? '<stdin>' : file, findings });
+  }
+  const render = { text: formatText, json: formatJson, sarif: formatSarif }[parsed.format];
+  io.stdout(render(results));
+  const blocking = results.some((r) =>
+    r.findings.some((f) => f.severity === 'error' || f.severity === 'warning'),
+  );
+  return blocking ? exitCodes.findings : exitCodes.clean;
+}
+
+function parseCheckArgs(argv: readonly string[]): CheckOptions | { error: string } {
+  let format: CheckFormat = 'text';
+  const files: string[] = [];
+  const disabled = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    if (flag === '--format' || flag === '-f') {
+      const value = inline ?? argv[++i];
+      if (value !== 'text' && value !== 'json' && value !== 'sarif') {
+        return {
+          error: `--format must be text, json or sarif (got ${value === undefined ? 'nothing' : `'${value}'`})`,
+        };
+      }
+      format = value;
+    } else if (flag === '--disable') {
+      const value = inline ?? argv[++i];
+      if (!value) return { error: '--disable needs a diagnostic code' };
+      value.split(',').forEach((c) => disabled.add(c.trim()));
+    } else if (arg === '-' || !arg.startsWith('-')) {
+      files.push(arg);
+    } else {
+      return { error: `unknown option '${arg}'` };
+    }
+  }
+  if (files.length === 0) return { error: 'no FILE given' };
+  return { format, files, disabled };
+}

@@ -1,0 +1,59 @@
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ServerContext } from './context';
+import { logError } from './runSafe';
+
+/** Delay after the last keystroke before re-checking, so typing in a huge dump stays fluid. */
+const debounceMs = 200;
+
+export interface PublishedDiagnostics {
+  /** The diagnostics last sent for a document (code actions use them for fix-all). */
+  get(uri: string): readonly Diagnostic[];
+  /** Validate now and publish (used after configuration changes). */
+  validate(document: TextDocument): Promise<void>;
+}
+
+/** Pushes diagnostics for open documents (push works with every client, Neovim 0.7 included). */
+export function registerDiagnostics(ctx: ServerContext): PublishedDiagnostics {
+  const { connection, documents } = ctx;
+  const published = new Map<string, readonly Diagnostic[]>();
+  const pending = new Map<string, NodeJS.Timeout>();
+
+  async function validate(document: TextDocument): Promise<void> {
+    try {
+      const version = document.version;
+      const settings = await ctx.settingsFor(document.uri);
+      // The document may have changed or closed while settings were fetched.
+      const current = documents.get(document.uri);
+      if (!current || current.version !== version) return;
+      const diagnostics = ctx.service.getDiagnostics(ctx.cache.get(current), current.uri, settings);
+      published.set(current.uri, diagnostics);
+      await connection.sendDiagnostics({ uri: current.uri, version, diagnostics });
+    } catch (error) {
+      logError(connection, `diagnostics for ${document.uri}`, error);
+    }
+  }
+
+  function schedule(document: TextDocument, delay: number): void {
+    clearTimeout(pending.get(document.uri));
+    pending.set(
+      document.uri,
+      setTimeout(() => {
+        pending.delete(document.uri);
+        void validate(document);
+      }, delay),
+    );
+  }
+
+  documents.onDidOpen((e) => schedule(e.document, 0));
+  documents.onDidChangeContent((e) => schedule(e.document, debounceMs));
+  documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
+    published.delete(e.document.uri);
+    ctx.cache.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  return { get: (uri) => published.get(uri) ?? [], validate };
+}

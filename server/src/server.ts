@@ -1,0 +1,72 @@
+import type { Connection, InitializeResult } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createLanguageService } from './languageService';
+import { DocumentCache } from './lsp/documentCache';
+import type { ServerContext } from './lsp/context';
+import { SettingsProvider } from './lsp/settingsProvider';
+import { registerDiagnostics } from './lsp/registerDiagnostics';
+import { registerCodeActions } from './lsp/registerCodeActions';
+import { runSafeNotification } from './lsp/runSafe';
+
+import { serverVersion } from './version';
+
+/**
+ * Wires the language service to an LSP connection: capabilities, document sync and one register*()
+ * per feature. Transport-agnostic, so tests can drive it over an in-process stream pair.
+ */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const service = createLanguageService();
+  const cache = new DocumentCache(service);
+  let settings: SettingsProvider = new SettingsProvider(connection, false);
+  let dynamicConfigurationChange = false;
+
+  const ctx: ServerContext = {
+    connection,
+    documents,
+    service,
+    cache,
+    settingsFor: (uri) => settings.get(uri),
+    revalidateAll: () => documents.all().forEach((d) => void published.validate(d)),
+  };
+  const published = registerDiagnostics(ctx);
+  registerCodeActions(ctx, published);
+
+  connection.onInitialize((params): InitializeResult => {
+    const workspace = params.capabilities.workspace;
+    settings = new SettingsProvider(connection, workspace?.configuration === true);
+    settings.setFallback((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    dynamicConfigurationChange = workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'iptables-lens', version: serverVersion },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfigurationChange) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'iptablesLens' });
+    }
+  });
+
+  connection.onDidChangeConfiguration((change) =>
+    runSafeNotification(connection, 'didChangeConfiguration', () => {
+      settings.clear();
+      const pushed = (change.settings as { iptablesLens?: unknown } | null)?.iptablesLens;
+      if (pushed !== undefined) settings.setFallback(pushed);
+      ctx.revalidateAll();
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
