@@ -1,0 +1,79 @@
+import type { DocumentSymbol, Range } from 'vscode-languageserver-types';
+import { SymbolKind } from 'vscode-languageserver-types';
+import type { ParsedDocument } from '../parser/parseDocument';
+import type { ChainModel, TableModel } from '../model/ruleset';
+import type { Rule } from '../model/rule';
+import { spanToLspRange } from './convert';
+import { ruleLabel } from './ruleLabel';
+
+/**
+ * The outline: tables → chains (with policy and rule count) → rules (named by target and key matches).
+ * Ranges nest, which is what breadcrumbs need.
+ */
+export function getDocumentSymbols(doc: ParsedDocument): DocumentSymbol[] {
+  return doc.ruleset.tables.map((table) => tableSymbol(doc, table));
+}
+
+function tableSymbol(doc: ParsedDocument, table: TableModel): DocumentSymbol {
+  const chains = table.chainOrder
+    .map((name) => table.chains.get(name))
+    .filter(
+      (c): c is ChainModel => c !== undefined && (c.declarationSpan !== undefined || c.rules.length > 0),
+    )
+    .map((chain) => chainSymbol(doc, chain));
+  const endLine = Math.max(table.endLine, table.line);
+  return {
+    name: `*${table.name}`,
+    detail: table.family === 'ipv6' ? 'ipv6' : undefined,
+    kind: SymbolKind.Namespace,
+    range: {
+      start: { line: table.line, character: 0 },
+      end: { line: endLine, character: lineLength(doc, endLine) },
+    },
+    selectionRange: spanToLspRange(table.nameSpan),
+    children: chains,
+  };
+}
+
+function chainSymbol(doc: ParsedDocument, chain: ChainModel): DocumentSymbol {
+  const rules = chain.rules.map((rule, index) => ruleSymbol(rule, index));
+  const lines = [
+    ...(chain.declarationLine !== undefined ? [chain.declarationLine] : []),
+    ...chain.rules.map((r) => r.line),
+  ];
+  const first = Math.min(...lines);
+  const last = Math.max(...lines);
+  const selection = chain.declarationSpan ? spanToLspRange(chain.declarationSpan) : firstRuleRange(chain);
+  const count = `${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}`;
+  return {
+    name: chain.name,
+    detail: chain.builtin ? `policy ${chain.policy ?? 'ACCEPT'} · ${count}` : count,
+    kind: chain.builtin ? SymbolKind.Event : SymbolKind.Function,
+    range: { start: { line: first, character: 0 }, end: { line: last, character: lineLength(doc, last) } },
+    selectionRange: selection,
+    children: rules,
+  };
+}
+
+function ruleSymbol(rule: Rule, index: number): DocumentSymbol {
+  const range = spanToLspRange(rule.span);
+  return {
+    name: ruleLabel(rule),
+    detail: `#${index + 1}`,
+    kind: SymbolKind.Field,
+    range,
+    selectionRange: rule.target ? spanToLspRange(rule.target.nameToken.span) : range,
+  };
+}
+
+function firstRuleRange(chain: ChainModel): Range {
+  const rule = chain.rules[0];
+  return rule
+    ? spanToLspRange(rule.span)
+    : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+function lineLength(doc: ParsedDocument, line: number): number {
+  const node = doc.tree.lines[line];
+  return node && 'span' in node ? node.span.end : 0;
+}
