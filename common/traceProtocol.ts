@@ -69,7 +69,7 @@ export interface TraceJsonStep {
 }
 
 export interface TraceJsonFinal {
-  readonly fate: 'accept' | 'drop' | 'reject' | 'loop';
+  readonly fate: 'accept' | 'drop' | 'reject' | 'loop' | 'not-sent';
   readonly delivered?: 'local' | 'forward' | 'out';
   readonly oif?: string;
   readonly src: string;

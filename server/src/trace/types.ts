@@ -107,6 +107,8 @@ interface StepBase<K extends string> {
   /** Which pass through the stack: 0 = as sent, 1 = after looping back on lo. */
   readonly pass: number;
   readonly hook: Hook;
+  /** The packet after this step (the same object as before when the step changed nothing). */
+  readonly state: PacketState;
 }
 
 /** A rule was tested. `line` is 1-based. */
@@ -123,8 +125,8 @@ export interface RuleStep extends StepBase<'rule'> {
   readonly action: StepAction;
   /** Target chain of a jump/goto. */
   readonly to?: string;
-  /** The packet after the target ran (only when the target changed it). */
-  readonly state?: PacketState;
+  /** What the target did, e.g. `mark 0x0 -> 0x539`, `dst -> 127.0.0.1:15001`. */
+  readonly effect?: string;
 }
 
 /** A builtin chain's policy applied (end of the chain or RETURN in it). `line` is the `:CHAIN` declaration line. */
@@ -153,7 +155,6 @@ export interface ConntrackStep extends StepBase<'conntrack'> {
 /** nat was not consulted: the packet does not start a connection; an existing binding may be applied instead. */
 export interface NatSkippedStep extends StepBase<'nat-skipped'> {
   readonly note: string;
-  readonly state?: PacketState;
 }
 
 /** A routing decision (initial, or a re-route after a mark/destination change). */
@@ -181,7 +182,8 @@ export type TraceStep =
 
 export type TraceStepKind = TraceStep['kind'];
 
-export type Fate = 'accept' | 'drop' | 'reject' | 'loop';
+/** `not-sent`: a reply or follow-up whose earlier packet never arrived. */
+export type Fate = 'accept' | 'drop' | 'reject' | 'loop' | 'not-sent';
 
 /** How one packet ended. */
 export interface PacketFinal {
@@ -229,11 +231,25 @@ export interface TraceResult {
   readonly alternatives: readonly TraceResult[];
 }
 
-/** One packet of a scenario: its spec, and whether it belongs to the previous packet's connection (reply). */
-export interface ScenarioPacket {
-  readonly spec: PacketSpec;
-  readonly description: string;
-}
+/**
+ * One packet of a scenario: a packet given in full, the reply of the socket that received an earlier
+ * packet (addresses follow from where that packet was delivered, after NAT), or the earlier packet's
+ * sender sending again on the same connection (e.g. the ACK after SYN-ACK).
+ */
+export type ScenarioPacket =
+  | { readonly kind: 'packet'; readonly spec: PacketSpec; readonly description: string }
+  | {
+      readonly kind: 'reply';
+      readonly of: number;
+      readonly tcpFlags: readonly TcpFlag[];
+      readonly description: string;
+    }
+  | {
+      readonly kind: 'again';
+      readonly of: number;
+      readonly tcpFlags: readonly TcpFlag[];
+      readonly description: string;
+    };
 
 export interface Scenario {
   /** Stable id used on the CLI (`--scenario app-outbound-tcp`). */
@@ -263,6 +279,8 @@ export interface TraceOptions {
   readonly interfaceAddresses?: ReadonlyMap<string, bigint>;
   /** Interface used for non-local destinations; default `eth0`. */
   readonly defaultInterface?: string;
+  /** SO_MARK of local listening sockets by port (their replies carry it); default for ambient pods: ztunnel's ports → 0x539. */
+  readonly socketMarks?: ReadonlyMap<number, number>;
   /** Upper bound on nested jumps before the trace gives up with a `loop` result; default 64. */
   readonly maxDepth?: number;
   /** Upper bound on alternative branches explored for undecidable matches; default 16. */
