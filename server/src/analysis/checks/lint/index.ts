@@ -1,4 +1,7 @@
 import type { Check } from '../../check';
+import { rulesAfterTerminal } from './rulesAfterTerminal';
+import { shadowedRules } from './shadowedRules';
+import { unusedChains } from './unusedChains';
 
 /** The lint checks, in the order they run. */
-export const lintChecks: readonly Check[] = [];
+export const lintChecks: readonly Check[] = [rulesAfterTerminal, shadowedRules, unusedChains];

@@ -1,0 +1,55 @@
+import type { Check } from '../../check';
+import type { Finding } from '../../findings';
+import { finding } from '../../findings';
+import { covers } from './coverage';
+import { ruleTests, type RuleTests } from './ruleTests';
+import { endsChainTraversal, isUnconditional } from './terminal';
+import { describeRule } from './ruleDescription';
+
+/** Chains longer than this are skipped: the pairwise comparison would cost more than it tells. */
+const maxRulesPerChain = 3000;
+
+/**
+ * A rule is shadowed when an earlier rule of the same chain ends traversal (ACCEPT, DROP, RETURN,
+ * REDIRECT, a goto …) for every packet the later rule would match. Coverage is proven test by test
+ * (CIDR containment with any mask, port ranges, interface wildcards, marks with masks, negation,
+ * protocols, conntrack states); unknown and stateful modules never prove anything.
+ * Rules after an unconditional terminating rule are left to `lint.rule-after-terminal`.
+ */
+export const shadowedRules: Check = {
+  id: 'lint.shadowed-rules',
+  run({ doc }) {
+    const findings: Finding[] = [];
+    for (const table of doc.ruleset.tables) {
+      for (const chain of table.chains.values()) {
+        const rules = chain.rules;
+        if (rules.length < 2 || rules.length > maxRulesPerChain) continue;
+        const stop = rules.findIndex((r) => isUnconditional(r) && endsChainTraversal(r));
+        const end = stop < 0 ? rules.length : stop + 1;
+        const terminators: { index: number; tests: RuleTests }[] = [];
+        for (let i = 0; i < end; i++) {
+          const rule = rules[i];
+          if (!rule) continue;
+          const tests = ruleTests(rule);
+          const witness = terminators.find((t) => covers(t.tests, tests));
+          const earlier = witness && rules[witness.index];
+          if (earlier) {
+            findings.push(
+              finding(
+                'lint.shadowed-rule',
+                rule.span,
+                `This rule never matches: the rule at ${describeRule(earlier)} already decides every packet it would match.`,
+                {
+                  related: [{ span: earlier.span, message: 'This earlier rule covers it.' }],
+                  unnecessary: true,
+                },
+              ),
+            );
+          }
+          if (endsChainTraversal(rule)) terminators.push({ index: i, tests });
+        }
+      }
+    }
+    return findings;
+  },
+};
