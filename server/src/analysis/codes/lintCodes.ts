@@ -22,4 +22,9 @@ export const lintCodes = {
     title: 'An Istio rule has zero counters while its neighbours matched traffic',
     docs: 'lint.md#lint-istio-rule-never-matched',
   },
+  'lint.real-tool-error': {
+    severity: 'error',
+    title: "The system's iptables-restore rejected the file",
+    docs: 'lint.md#lint-real-tool-error',
+  },
 } satisfies Record<string, CodeInfo>;
