@@ -37,7 +37,8 @@ fi
 
 # 3. The harness packages. Workaround 1 (postinstall refuses root without unsafe-perm)
 #    and workaround 4 (npx inside node-pty's build must not prompt) are env vars.
-if [ -x node_modules/.bin/code-server ] && node_modules/.bin/code-server --version 2>/dev/null | grep -q '^4\.100\.3 ' \
+cs_version() { node -p 'require("./node_modules/code-server/package.json").version' 2>/dev/null || true; }
+if [ -x node_modules/.bin/code-server ] && [ "$(cs_version)" = 4.100.3 ] \
   && [ -d node_modules/playwright-core ] && [ -d node_modules/@vscode/test-electron ]; then
   log "harness node_modules present"
 else
@@ -45,6 +46,7 @@ else
   npm_config_unsafe_perm=true npm_config_yes=true timeout 900 \
     npm ci --no-audit --no-fund --loglevel=error
 fi
-log "$(node_modules/.bin/code-server --version | head -1)"
+# (`code-server --version` would write ~/.config/code-server/config.yaml, so read the manifest instead.)
+log "code-server $(cs_version)"
 log "$(nvim --version | head -1)"
 log "chromium: $(command -v chromium)"
