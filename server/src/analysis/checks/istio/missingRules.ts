@@ -1,0 +1,124 @@
+import type { Check } from '../../check';
+import type { Finding, Severity } from '../../findings';
+import { finding } from '../../findings';
+import { analyzeIstio } from '../../../istio/classify';
+import type { ContextClassification } from '../../../istio/classify';
+import { catalogueEntry } from '../../../istio/catalogue';
+import type { ExpectedRule } from '../../../istio/generations';
+import { renderExpected } from '../../../istio/recognize';
+import { insertBeforeLineEdit, insertionPoint } from './istioEdits';
+
+/**
+ * Every rule, jump and chain the detected generation and variant expects but the file lacks
+ * (istio-ambient.md §3, §4, §11). The fix inserts the rule at its canonical place, written with the
+ * file's own marks and addresses.
+ */
+export const missingRulesCheck: Check = {
+  id: 'istio.missing-rules',
+  run({ doc }) {
+    const findings: Finding[] = [];
+    for (const cls of analyzeIstio(doc).contexts) {
+      if (cls.kind !== 'ambient-inpod' && cls.kind !== 'ambient-host') continue;
+      findings.push(...missingInContext(cls));
+    }
+    return findings;
+  },
+};
+
+function missingInContext(cls: ContextClassification): Finding[] {
+  const findings: Finding[] = [];
+  const ctx = cls.context;
+  const reportedTables = new Set<string>();
+  for (const expectedChain of cls.expected) {
+    const table = ctx.tableByName.get(expectedChain.table);
+    if (!table) {
+      if (expectedChain.rules.length > 0 && !reportedTables.has(expectedChain.table)) {
+        reportedTables.add(expectedChain.table);
+        findings.push(missingTable(cls, expectedChain.table));
+      }
+      continue;
+    }
+    for (const expected of expectedChain.rules) {
+      const present = ctx.recognized.some(
+        (rr) =>
+          rr.table === table &&
+          rr.rule.chain === expectedChain.chain &&
+          rr.id === expected.id &&
+          (expected.virtualInterface === undefined || rr.virtualInterface === expected.virtualInterface),
+      );
+      if (present) continue;
+      findings.push(missingRule(cls, table.name, expectedChain.chain, expected));
+    }
+  }
+  return findings;
+}
+
+function missingTable(cls: ContextClassification, tableName: string): Finding {
+  const first = cls.context.tables[0];
+  const span = first ? first.nameSpan : { line: 0, start: 0, end: 0 };
+  const consequence =
+    tableName === 'mangle'
+      ? "the connection-marking rules are absent, so the app's replies on connections ztunnel delivered are not steered back to ztunnel and those connections hang"
+      : tableName === 'nat'
+        ? 'no traffic is captured: everything bypasses ztunnel (no mTLS, no policy, no telemetry)'
+        : "ztunnel's upstream DNS traffic has no conntrack zone of its own: intermittent DNS failures";
+  return finding(
+    'istio.missing-chain',
+    span,
+    `This ${cls.context.family === 'ipv6' ? 'IPv6 ' : ''}Istio rule set has no ${tableName} table with ISTIO_PRERT/ISTIO_OUTPUT: ${consequence}.`,
+  );
+}
+
+function missingRule(
+  cls: ContextClassification,
+  tableName: string,
+  chainName: string,
+  expected: ExpectedRule,
+): Finding {
+  const ctx = cls.context;
+  const table = ctx.tableByName.get(tableName);
+  const entry = catalogueEntry(expected.id);
+  const point = table
+    ? insertionPoint(cls, table, chainName, expected, entry.isJump)
+    : { beforeLine: 0, reportSpan: { line: 0, start: 0, end: 0 }, chainExists: false };
+  const text = renderExpected(entry, ctx.values, expected.virtualInterface);
+  const where = `${tableName} ${chainName}`;
+  const iface = expected.virtualInterface ? ` for interface ${expected.virtualInterface}` : '';
+  let code: 'istio.missing-jump' | 'istio.missing-rule' | 'istio.missing-pair-half' = entry.isJump
+    ? 'istio.missing-jump'
+    : 'istio.missing-rule';
+  let severity: Severity = entry.missingSeverity;
+  let consequence = entry.consequence;
+  const has = (id: string): boolean => ctx.recognized.some((rr) => rr.id === id);
+  const variant = cls.variant;
+  if ((expected.id === 'R3' && has('R4')) || (expected.id === 'R4' && has('R3'))) {
+    code = 'istio.missing-pair-half';
+  } else if ((expected.id === 'R3' || expected.id === 'R4') && !has('R3') && !has('R4')) {
+    severity = 'warning';
+    consequence =
+      "DNS answers may collide with the app's own connections in conntrack: intermittent DNS failures";
+  } else if (expected.id === 'N1' && variant?.ingress && variant.virtualInterfaces.length === 0) {
+    severity = 'information';
+    consequence =
+      'nothing changes today because nat ISTIO_PRERT is empty in ingress mode, but Istio writes this jump';
+  }
+  const fixTitle = `Insert Istio's ${expected.id} rule${iface}`;
+  return finding(
+    code,
+    point.reportSpan,
+    `Missing ${entry.isJump ? 'jump' : 'Istio rule'} ${expected.id}${iface} in ${where} (${entry.title}): ${consequence}. Expected: ${text}`,
+    {
+      severity,
+      fixes: point.chainExists
+        ? [
+            {
+              title: fixTitle,
+              edits: [insertBeforeLineEdit(point.beforeLine, text)],
+              isPreferred: true,
+              fixAllKey: 'istio.insert-missing-rule',
+            },
+          ]
+        : undefined,
+    },
+  );
+}
