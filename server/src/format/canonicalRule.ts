@@ -5,6 +5,7 @@ import { canonicalAddress } from './addresses';
 import { moduleFormats, type FormatContext } from './matchFormats';
 import { formatTargetOptions } from './targetFormats';
 import { canonicalProtocol } from './values';
+import { saveOptionName } from './optionNames';
 
 /** Reads the document text a span covers (quotes included), for options kept as written. */
 export type SpanText = (span: Span) => string;
@@ -109,12 +110,12 @@ function formatMatch(match: Match, ctx: FormatContext, spanText: SpanText): stri
   const indexed = match.options.map((use, written) => ({
     use,
     written,
-    rank: rankOf(format.order, use.name),
+    rank: rankOf(format.order, saveOptionName(use.name)),
   }));
   indexed.sort((a, b) => a.rank - b.rank || a.written - b.written);
   const parts: string[] = [];
   for (const { use } of indexed) {
-    const formatter = format.options[use.name];
+    const formatter = format.options[saveOptionName(use.name)];
     const text = formatter ? formatter(use, ctx) : undefined;
     if (text === null) continue;
     parts.push(text === undefined ? optionAsWritten(use, spanText) : [...negation(use), text].join(' '));
@@ -129,7 +130,9 @@ function rankOf(order: readonly string[], name: string): number {
 
 /** `[!] --long-name args-as-written`: the canonical long name is unambiguous where an abbreviation may not stay so. */
 function optionAsWritten(use: OptionUse, spanText: SpanText): string {
-  return [...negation(use), `--${use.name}`, ...use.args.map((a) => spanText(a.span))].join(' ');
+  return [...negation(use), `--${saveOptionName(use.name)}`, ...use.args.map((a) => spanText(a.span))].join(
+    ' ',
+  );
 }
 
 function targetPart(rule: Rule, ctx: FormatContext, spanText: SpanText): string[] {

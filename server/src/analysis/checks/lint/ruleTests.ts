@@ -1,5 +1,6 @@
 import type { AddressSpec, InterfaceSpec, Match, OptionUse, PortRange, Rule } from '../../../model/rule';
 import { isUnknownMatch } from '../../../model/rule';
+import { saveOptionName } from '../../../format/optionNames';
 
 /**
  * A rule broken down into independent tests on one packet property each, so that "every packet the
@@ -156,7 +157,7 @@ function portTest(dim: 'sport' | 'dport', ranges: readonly PortRange[], negated:
 
 function opaqueRest(match: Match, handled: readonly string[]): RuleTest[] {
   return match.options
-    .filter((o) => !handled.includes(o.name))
+    .filter((o) => !handled.includes(saveOptionName(o.name)))
     .map((o) => ({ dim: 'opaque' as const, key: opaqueKey(match.module, o) }));
 }
 

@@ -1,0 +1,368 @@
+import type { CompletionItem, CompletionList, MarkupContent, Position } from 'vscode-languageserver-types';
+import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver-types';
+import type { ParsedDocument } from '../parser/parseDocument';
+import type { TableModel } from '../model/ruleset';
+import type { Hook, ModuleSpec, OptionSpec, TargetSpec } from '../netfilter/spec';
+import { commands, genericOptions, uselessInFile } from '../netfilter/generic';
+import { matchModules } from '../netfilter/matches';
+import { targetSpecs } from '../netfilter/targets';
+import { findTable, isBuiltinChain, tables } from '../netfilter/tables';
+import { ambientChains, connectionMark, ztunnelMark, ztunnelPorts } from '../istio/constants';
+import { istioSnippets } from './istioSnippets';
+
+/**
+ * Context-aware completion: what may come next at the cursor, as iptables-restore would read the line.
+ * Every item is documented from the netfilter knowledge base (the same entries hovers render), or
+ * from the Istio knowledge base for Istio marks and ports.
+ */
+export function getCompletions(doc: ParsedDocument, position: Position): CompletionList {
+  const lineText = (doc.text.split('\n')[position.line] ?? '').replace(/\r$/, '');
+  const before = lineText.slice(0, position.character);
+  const table = doc.ruleset.tableAt(position.line);
+  const items = completeLine(before, table, doc.tree.family === 'ipv6' ? 6 : 4);
+  return { isIncomplete: false, items };
+}
+
+interface LineState {
+  readonly tokens: readonly string[];
+  /** The word being typed (empty after a space). */
+  readonly current: string;
+}
+
+function splitBefore(before: string): LineState {
+  const withoutCounters = before.replace(/^\[\d*:?\d*\]?\s*/, '');
+  const parts = withoutCounters.split(/[ \t]+/);
+  const current = parts.pop() ?? '';
+  return { tokens: parts.filter((p) => p.length > 0), current };
+}
+
+function completeLine(before: string, table: TableModel | undefined, lineFamily: 4 | 6): CompletionItem[] {
+  const { tokens, current } = splitBefore(before);
+  const family = table ? (table.family === 'ipv6' ? 6 : 4) : lineFamily;
+  if (tokens.length === 0) return lineStarts(current, table);
+  const previous = tokens[tokens.length - 1] ?? '';
+  const chain = chainOperand(tokens);
+  const tableName = table?.name ?? 'filter';
+  const istioChain = chain !== undefined && (Object.values(ambientChains) as string[]).includes(chain);
+
+  if (
+    isCommand(previous, [
+      'append',
+      'insert',
+      'delete',
+      'replace',
+      'check',
+      'flush',
+      'zero',
+      'delete-chain',
+      'policy',
+      'rename-chain',
+    ])
+  ) {
+    const builtinOnly = isCommand(previous, ['policy']);
+    return chainNames(table, tableName, builtinOnly).map((name) => ({
+      label: name,
+      kind: CompletionItemKind.Class,
+    }));
+  }
+  if (isCommand(tokens[tokens.length - 2] ?? '', ['policy'])) return policies();
+  if (previous === '-j' || isLong(previous, 'jump')) return targetsFor(table, tableName, chain, family);
+  if (previous === '-g' || isLong(previous, 'goto')) return userChains(table, chain);
+  if (previous === '-m' || isLong(previous, 'match')) return modulesFor(family);
+  if (previous === '-p' || isLong(previous, 'protocol')) return protocols(family);
+
+  const loaded = loadedModules(tokens);
+  const target = loadedTarget(tokens);
+  const option = optionBefore(previous, loaded, target);
+  if (option) return valuesFor(option, current, istioChain);
+  if (current.startsWith('-') || current === '' || current === '!') return optionsFor(loaded, target, tokens);
+  return [];
+}
+
+function lineStarts(current: string, table: TableModel | undefined): CompletionItem[] {
+  if (!table || current.startsWith('*')) {
+    return [
+      ...tables.map((t) => ({
+        label: `*${t.name}`,
+        kind: CompletionItemKind.Module,
+        documentation: markdown(`${t.summary}\n\nBuiltin chains: ${t.chains.join(', ')}\n\n_${t.source}_`),
+      })),
+      ...istioSnippets(),
+    ];
+  }
+  const items: CompletionItem[] = commands.map((c) => ({
+    label: `-${c.short}`,
+    kind: CompletionItemKind.Keyword,
+    detail: c.syntax,
+    filterText: `-${c.short} --${c.name}`,
+    documentation: markdown(c.summary),
+  }));
+  items.push(
+    {
+      label: 'COMMIT',
+      kind: CompletionItemKind.Keyword,
+      documentation: markdown('Commits the table block as one transaction.'),
+    },
+    {
+      label: ':CHAIN POLICY [0:0]',
+      kind: CompletionItemKind.Snippet,
+      insertText: ':${1:CHAIN} ${2|-,ACCEPT,DROP|} [0:0]',
+      insertTextFormat: InsertTextFormat.Snippet,
+      documentation: markdown(
+        'Declares a chain: `-` for a user-defined chain, `ACCEPT`/`DROP` sets a builtin chain’s policy.',
+      ),
+    },
+  );
+  return items;
+}
+
+const commandFlags = new Map<string, string>(
+  commands.flatMap((c) => [[`-${c.short}`, c.name] as [string, string]]),
+);
+
+function isCommand(token: string, names: readonly string[]): boolean {
+  const long = token.startsWith('--')
+    ? commands.find((c) => token.length > 3 && c.name.startsWith(token.slice(2)))?.name
+    : undefined;
+  const name = commandFlags.get(token) ?? long;
+  return name !== undefined && names.includes(name);
+}
+
+function isLong(token: string, name: string): boolean {
+  return token.startsWith('--') && token.length > 3 && name.startsWith(token.slice(2));
+}
+
+/** The chain a command line addresses (`-A CHAIN`). */
+function chainOperand(tokens: readonly string[]): string | undefined {
+  const index = tokens.findIndex(
+    (t) => commandFlags.has(t) || (t.startsWith('--') && commands.some((c) => isLong(t, c.name))),
+  );
+  return index >= 0 ? tokens[index + 1] : undefined;
+}
+
+function chainNames(table: TableModel | undefined, tableName: string, builtinOnly: boolean): string[] {
+  const builtins = findTable(tableName)?.chains ?? [];
+  const user = table ? [...table.chains.values()].filter((c) => !c.builtin).map((c) => c.name) : [];
+  return builtinOnly ? [...builtins] : [...builtins, ...user];
+}
+
+function policies(): CompletionItem[] {
+  return ['ACCEPT', 'DROP'].map((p) => ({
+    label: p,
+    kind: CompletionItemKind.EnumMember,
+    documentation: targetDoc(p),
+  }));
+}
+
+function userChains(table: TableModel | undefined, current: string | undefined): CompletionItem[] {
+  if (!table) return [];
+  return [...table.chains.values()]
+    .filter((c) => !c.builtin && c.name !== current)
+    .map((c) => ({
+      label: c.name,
+      kind: CompletionItemKind.Class,
+      detail: `user chain · ${c.rules.length} rules`,
+    }));
+}
+
+/**
+ * Targets the kernel accepts here: extensions restricted to other tables are left out, and in a
+ * builtin chain those restricted to other hooks too (a user chain's hooks depend on its callers).
+ */
+function targetsFor(
+  table: TableModel | undefined,
+  tableName: string,
+  chain: string | undefined,
+  family: 4 | 6,
+): CompletionItem[] {
+  const hook = chain && isBuiltinChain(tableName, chain) ? (chain as Hook) : undefined;
+  const allowed = targetSpecs.filter(
+    (t) =>
+      (!t.tables || (t.tables as readonly string[]).includes(tableName)) &&
+      (!hook || !t.hooks || t.hooks.includes(hook)) &&
+      (!t.family || t.family === family),
+  );
+  return [
+    ...allowed.map((t) => ({
+      label: t.name,
+      kind: t.termination === 'continue' ? CompletionItemKind.Function : CompletionItemKind.EnumMember,
+      detail: terminationLabel(t),
+      documentation: targetDoc(t.name),
+      sortText: `${['ACCEPT', 'DROP', 'RETURN'].includes(t.name) ? 0 : 1}${t.name}`,
+    })),
+    ...userChains(table, chain).map((c) => ({ ...c, sortText: `2${c.label}` })),
+  ];
+}
+
+function terminationLabel(t: TargetSpec): string {
+  switch (t.termination) {
+    case 'terminal':
+      return 'terminating';
+    case 'final':
+      return 'ends the packet';
+    case 'return':
+      return 'returns to the caller';
+    case 'continue':
+      return 'non-terminating';
+  }
+}
+
+function modulesFor(family: 4 | 6): CompletionItem[] {
+  return matchModules
+    .filter((m) => !m.family || m.family === family)
+    .map((m) => ({ label: m.name, kind: CompletionItemKind.Module, documentation: moduleDoc(m) }));
+}
+
+/** Protocol names as iptables-save prints them (/etc/protocols); `all` matches every protocol. */
+function protocols(family: 4 | 6): CompletionItem[] {
+  const names =
+    family === 4
+      ? ['tcp', 'udp', 'icmp', 'sctp', 'udplite', 'dccp', 'esp', 'ah', 'gre', 'all']
+      : ['tcp', 'udp', 'ipv6-icmp', 'sctp', 'udplite', 'dccp', 'esp', 'ah', 'all'];
+  return names.map((p) => ({ label: p, kind: CompletionItemKind.EnumMember }));
+}
+
+/** Modules loaded on the line so far: every `-m X`, and the match `-p X` loads implicitly. */
+function loadedModules(tokens: readonly string[]): ModuleSpec[] {
+  const out: ModuleSpec[] = [];
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const t = tokens[i] ?? '';
+    const next = (tokens[i + 1] ?? '').toLowerCase();
+    if (t === '-m' || isLong(t, 'match')) {
+      const m = matchModules.find((mod) => mod.name === next || mod.aliases?.includes(next));
+      if (m) out.push(m);
+    } else if (t === '-p' || isLong(t, 'protocol')) {
+      const m = matchModules.find((mod) => mod.implicitFromProtocol?.includes(next));
+      if (m) out.push(m);
+    }
+  }
+  return out;
+}
+
+function loadedTarget(tokens: readonly string[]): TargetSpec | undefined {
+  for (let i = tokens.length - 2; i >= 0; i--) {
+    const t = tokens[i] ?? '';
+    if (t === '-j' || isLong(t, 'jump')) return targetSpecs.find((s) => s.name === tokens[i + 1]);
+  }
+  return undefined;
+}
+
+function findOption(options: readonly OptionSpec[], token: string): OptionSpec | undefined {
+  if (!token.startsWith('--')) return undefined;
+  const name = token.slice(2);
+  return (
+    options.find((o) => o.name === name || o.aliases?.includes(name)) ??
+    options.find((o) => o.args > 0 && o.name.startsWith(name) && name.length > 2)
+  );
+}
+
+/** The option whose argument the cursor is on, if the previous token is a valued option. */
+function optionBefore(
+  previous: string,
+  loaded: readonly ModuleSpec[],
+  target: TargetSpec | undefined,
+): OptionSpec | undefined {
+  if (!previous.startsWith('-')) return undefined;
+  const pools = [target?.options ?? [], ...loaded.map((m) => m.options), genericOptions];
+  for (const pool of pools) {
+    const found = previous.startsWith('--')
+      ? findOption(pool, previous)
+      : pool.find((o) => o.short !== undefined && `-${o.short}` === previous);
+    if (found && found.args > 0) return found;
+  }
+  return undefined;
+}
+
+function optionsFor(
+  loaded: readonly ModuleSpec[],
+  target: TargetSpec | undefined,
+  tokens: readonly string[],
+): CompletionItem[] {
+  const used = new Set(tokens.filter((t) => t.startsWith('--')).map((t) => t.slice(2)));
+  const items: CompletionItem[] = [];
+  if (target) {
+    for (const o of target.options) items.push(optionItem(o, `${target.name} target`, '0'));
+    return items;
+  }
+  for (const m of [...loaded].reverse()) {
+    for (const o of m.options)
+      if (!(o.once && used.has(o.name))) items.push(optionItem(o, `${m.name} match`, '1'));
+  }
+  for (const o of genericOptions) {
+    if (uselessInFile.has(o.name) || o.name === 'table') continue;
+    items.push(optionItem(o, 'generic', '2', o.short ? `-${o.short}` : undefined));
+  }
+  return items;
+}
+
+function optionItem(o: OptionSpec, origin: string, sortGroup: string, shortLabel?: string): CompletionItem {
+  const label = shortLabel ?? `--${o.name}`;
+  return {
+    label,
+    kind: CompletionItemKind.Property,
+    detail: `${o.syntax} (${origin})`,
+    filterText: shortLabel ? `${shortLabel} --${o.name}` : label,
+    documentation: optionDoc(o),
+    sortText: `${sortGroup}${o.name}`,
+  };
+}
+
+function valuesFor(option: OptionSpec, current: string, istioChain: boolean): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  const listPrefix = current.includes(',') ? current.slice(0, current.lastIndexOf(',') + 1) : '';
+  for (const value of option.values ?? []) {
+    items.push({
+      label: value,
+      kind: CompletionItemKind.EnumMember,
+      insertText: value,
+      filterText: `${listPrefix}${value}`,
+      documentation: optionDoc(option),
+    });
+  }
+  if (istioChain && option.value === 'mark') {
+    for (const m of [ztunnelMark, connectionMark]) {
+      items.push({
+        label: m.text,
+        kind: CompletionItemKind.Constant,
+        detail: 'Istio',
+        documentation: markdown(`${m.summary}\n\n_${m.source.file}_`),
+      });
+    }
+  }
+  if (
+    istioChain &&
+    (option.value === 'port-range' || option.value === 'port-list' || option.name.includes('port'))
+  ) {
+    for (const p of Object.values(ztunnelPorts)) {
+      items.push({
+        label: String(p.port),
+        kind: CompletionItemKind.Constant,
+        detail: `Istio: ${p.name}`,
+        documentation: markdown(`${p.summary}\n\n_${p.source.file}_`),
+      });
+    }
+  }
+  return items;
+}
+
+function markdown(value: string): MarkupContent {
+  return { kind: MarkupKind.Markdown, value };
+}
+
+function optionDoc(o: OptionSpec): MarkupContent {
+  const extra = o.default ? `\n\nDefault: \`${o.default}\`` : '';
+  return markdown(`\`${o.syntax}\`\n\n${o.summary}${extra}`);
+}
+
+function moduleDoc(m: ModuleSpec): MarkupContent {
+  const options = m.options.map((o) => `- \`${o.syntax}\``).join('\n');
+  return markdown(`${m.summary}\n\n${options}\n\n_${m.source}_`);
+}
+
+function targetDoc(name: string): MarkupContent | undefined {
+  const t = targetSpecs.find((s) => s.name === name);
+  if (!t) return undefined;
+  const where = t.tables ? `\n\nTables: ${t.tables.join(', ')}` : '';
+  const hooks = t.hooks ? `; chains: ${t.hooks.join(', ')}` : '';
+  return markdown(`${t.summary}${where}${hooks}\n\n_${t.source}_`);
+}
