@@ -6,7 +6,8 @@
  *     tcp 10.0.0.9:5000 -> 10.244.0.5:8080 in iif=eth0 flags=SYN
  *
  * `out` = sent by a local socket, `in` = arriving on an interface, `fwd` = arriving and routed on.
- * Options: iif=, oif=, mark=, ctmark=, ctstate=, uid=, gid=, flags= (TCP), type= (ICMP type[/code]).
+ * Options: iif=, oif=, mark=, ctmark=, ctstate=, uid=, gid=, flags= (TCP), type= (ICMP type[/code]),
+ * transparent=yes (sent from an IP_TRANSPARENT socket with a foreign source address, as ztunnel does).
  * Never throws: a bad part comes back as an error that quotes it.
  */
 import type { CtState } from '../model/rule';
@@ -98,6 +99,7 @@ export function parsePacketSpec(text: string): PacketSpecResult {
     tcpFlags: TcpFlag[];
     icmpType?: number;
     icmpCode?: number;
+    transparent?: boolean;
   } = { mark: 0, tcpFlags: protocol === 'tcp' ? ['SYN'] : [] };
   for (const word of rest) {
     const eq = word.indexOf('=');

@@ -131,7 +131,7 @@ function resolveEnvironment(
   const local: bigint[] = [];
   for (const p of packets) {
     if (p.kind !== 'packet') continue;
-    if (p.spec.origin === 'out' && !local.includes(p.spec.src)) local.push(p.spec.src);
+    if (p.spec.origin === 'out' && !p.spec.transparent && !local.includes(p.spec.src)) local.push(p.spec.src);
     if (p.spec.origin === 'in' && !local.includes(p.spec.dst)) local.push(p.spec.dst);
   }
   const localAddresses = options.localAddresses ?? local;

@@ -51,8 +51,8 @@ export interface PacketSpec {
   /** ICMP type/code when protocol is icmp/icmpv6. */
   readonly icmpType?: number;
   readonly icmpCode?: number;
-  /** The socket is marked by its owner (SO_MARK); informational for scenario descriptions. */
-  readonly label?: string;
+  /** Sent from a transparent socket (IP_TRANSPARENT) bound to a foreign source address: the source is not local. */
+  readonly transparent?: boolean;
 }
 
 /** The packet as it is at one point of the traversal (after rewrites). */
@@ -257,6 +257,8 @@ export interface Scenario {
   readonly title: string;
   readonly description: string;
   readonly packets: readonly ScenarioPacket[];
+  /** Addresses the host owns besides loopback (the pod IP); inferred from the packets when absent. */
+  readonly localAddresses?: readonly bigint[];
 }
 
 /** A policy route: packets whose mark matches are looked up in another table; `local` delivers them to this host. */
