@@ -9,6 +9,7 @@ import {
   canonicalPortRange,
   canonicalTcpFlags,
   ctstateOrder,
+  protocolNumber,
   defaultLimitBurst,
   sortByOrder,
   synFlags,
@@ -151,7 +152,14 @@ export const moduleFormats: Readonly<Record<string, ModuleFormat>> = {
       'ctexpire',
       'ctdir',
     ],
-    options: { ctstate: orderedList('ctstate', ctstateOrder) },
+    options: {
+      ctstate: orderedList('ctstate', ctstateOrder),
+      ctproto: (use) => {
+        const text = arg(use);
+        const number = text === undefined ? undefined : protocolNumber(text);
+        return number === undefined ? undefined : `--ctproto ${number}`;
+      },
+    },
   },
   state: { order: ['state'], options: { state: orderedList('state', ctstateOrder) } },
   owner: {

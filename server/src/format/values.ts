@@ -243,6 +243,17 @@ const protocolNames: Readonly<Record<string, string>> = {
   icmpv6: 'ipv6-icmp',
 };
 
+/**
+ * `--ctproto` as libxt_conntrack's save prints it: the protocol number (observed: `--ctproto tcp` →
+ * `--ctproto 6`). Undefined for a name outside the table.
+ */
+export function protocolNumber(text: string): string | undefined {
+  const lower = text.toLowerCase();
+  if (/^[0-9]+$/.test(lower)) return String(Number(lower));
+  const canonical = protocolNames[lower] ?? lower;
+  return Object.keys(protocolNames).find((k) => /^[0-9]+$/.test(k) && protocolNames[k] === canonical);
+}
+
 export function canonicalProtocol(text: string): string {
   const lower = text.toLowerCase();
   return protocolNames[lower] ?? lower;

@@ -1,0 +1,222 @@
+/**
+ * Chain navigation through the providers with inline documents: outline, workspace symbols, folding,
+ * definition, references, highlights and rename. Cursor positions are given as (line, column) into
+ * the numbered lines.
+ */
+import * as assert from 'node:assert/strict';
+import { DocumentHighlightKind, SymbolKind } from 'vscode-languageserver-types';
+import { parseDocument } from '../../../server/src/parser/parseDocument';
+import { getDocumentSymbols } from '../../../server/src/features/documentSymbols';
+import { getWorkspaceSymbols } from '../../../server/src/features/workspaceSymbols';
+import { getFoldingRanges } from '../../../server/src/features/folding';
+import { getDefinition } from '../../../server/src/features/definition';
+import { getReferences } from '../../../server/src/features/references';
+import { getDocumentHighlights } from '../../../server/src/features/documentHighlights';
+import { getRenameEdits, prepareRename } from '../../../server/src/features/rename';
+import { applyTextEdits } from '../../../server/src/features/formatting';
+
+const uri = 'file:///pod.rules';
+
+const natDoc = [
+  '*nat', // 0
+  ':PREROUTING ACCEPT [0:0]', // 1
+  ':INPUT ACCEPT [0:0]', // 2
+  ':OUTPUT ACCEPT [0:0]', // 3
+  ':POSTROUTING ACCEPT [0:0]', // 4
+  ':ISTIO_OUTPUT - [0:0]', // 5
+  ':ISTIO_PRERT - [0:0]', // 6
+  '-A PREROUTING -j ISTIO_PRERT', // 7
+  '-A OUTPUT -j ISTIO_OUTPUT', // 8
+  '-A ISTIO_OUTPUT -d 169.254.7.127/32 -p tcp -m tcp -j ACCEPT', // 9
+  '-A ISTIO_OUTPUT ! -d 127.0.0.1/32 -p tcp -m mark ! --mark 0x539/0xfff -j REDIRECT --to-ports 15001', // 10
+  '-A ISTIO_PRERT -s 169.254.7.127/32 -p tcp -m tcp -j ACCEPT', // 11
+  '-F ISTIO_PRERT', // 12
+  'COMMIT', // 13
+  '',
+].join('\n');
+
+describe('Document symbols', function () {
+  it('Should nest tables, chains with policy and rule count, and rules named by target', function () {
+    const symbols = getDocumentSymbols(parseDocument(natDoc));
+    assert.equal(symbols.length, 1);
+    const table = symbols[0]!;
+    assert.equal(table.name, '*nat');
+    const output = table.children?.find((c) => c.name === 'OUTPUT');
+    assert.equal(output?.detail, 'policy ACCEPT · 1 rule');
+    const istioOutput = table.children?.find((c) => c.name === 'ISTIO_OUTPUT');
+    assert.equal(istioOutput?.kind, SymbolKind.Function);
+    assert.equal(istioOutput?.detail, '2 rules');
+    assert.deepEqual(
+      istioOutput?.children?.map((r) => r.name.split(' ')[0]),
+      ['ACCEPT', 'REDIRECT'],
+    );
+    assert.match(
+      istioOutput?.children?.[1]?.name ?? '',
+      /^REDIRECT 15001 · tcp ! -d 127\.0\.0\.1\/32 mark !0x539\/0xfff/,
+    );
+  });
+
+  it('Should keep every rule range inside its chain range and every chain inside the table (breadcrumbs)', function () {
+    const [table] = getDocumentSymbols(parseDocument(natDoc));
+    for (const chain of table?.children ?? []) {
+      assert.ok(
+        chain.range.start.line >= table!.range.start.line && chain.range.end.line <= table!.range.end.line,
+        chain.name,
+      );
+      for (const rule of chain.children ?? []) {
+        assert.ok(
+          rule.range.start.line >= chain.range.start.line && rule.range.end.line <= chain.range.end.line,
+          rule.name,
+        );
+      }
+    }
+  });
+
+  it('Should count the rules a -F left in the chain (none)', function () {
+    const [table] = getDocumentSymbols(parseDocument(natDoc));
+    assert.equal(table?.children?.find((c) => c.name === 'ISTIO_PRERT')?.detail, '0 rules');
+  });
+});
+
+describe('Workspace symbols', function () {
+  it('Should find chains across documents by a fuzzy query', function () {
+    const other = ['*mangle', ':ISTIO_PRERT - [0:0]', 'COMMIT', ''].join('\n');
+    const found = getWorkspaceSymbols(
+      [
+        { uri, doc: parseDocument(natDoc) },
+        { uri: 'file:///other.rules', doc: parseDocument(other) },
+      ],
+      'istprt',
+    );
+    assert.deepEqual(
+      found.map((s) => `${s.containerName} ${s.name} ${'uri' in s.location ? s.location.uri : ''}`),
+      ['*nat ISTIO_PRERT file:///pod.rules', '*mangle ISTIO_PRERT file:///other.rules'],
+    );
+  });
+});
+
+describe('Folding ranges', function () {
+  it('Should fold each table block and each run of rules of one chain', function () {
+    const doc = [
+      '# dump', // 0
+      '# second comment line', // 1
+      '*filter', // 2
+      ':INPUT ACCEPT [0:0]', // 3
+      '-A INPUT -p tcp -j ACCEPT', // 4
+      '-A INPUT -p udp -j ACCEPT', // 5
+      '-A INPUT -p icmp -j ACCEPT', // 6
+      '-A OUTPUT -j ACCEPT', // 7
+      'COMMIT', // 8
+      '',
+    ].join('\n');
+    const ranges = getFoldingRanges(parseDocument(doc)).map((r) => [r.startLine, r.endLine, r.kind ?? '']);
+    assert.deepEqual(ranges, [
+      [0, 1, 'comment'],
+      [2, 8, ''],
+      [4, 6, ''],
+    ]);
+  });
+});
+
+describe('Definition, references and highlights of chains', function () {
+  it('Should go from a -j operand to the chain declaration', function () {
+    const locations = getDefinition(parseDocument(natDoc), uri, { line: 8, character: 16 });
+    assert.deepEqual(
+      locations.map((l) => l.range.start),
+      [{ line: 5, character: 1 }],
+    );
+  });
+
+  it('Should go from a -A chain operand to the declaration', function () {
+    const locations = getDefinition(parseDocument(natDoc), uri, { line: 11, character: 5 });
+    assert.deepEqual(
+      locations.map((l) => l.range.start.line),
+      [6],
+    );
+  });
+
+  it('Should return nothing on a target that is not a chain', function () {
+    assert.deepEqual(getDefinition(parseDocument(natDoc), uri, { line: 9, character: 55 }), []);
+  });
+
+  it('Should list every jump and command of a chain, with the declaration only when asked', function () {
+    const doc = parseDocument(natDoc);
+    const withDecl = getReferences(doc, uri, { line: 7, character: 20 }, true).map((l) => l.range.start.line);
+    assert.deepEqual(withDecl, [6, 7, 11, 12]);
+    const withoutDecl = getReferences(doc, uri, { line: 7, character: 20 }, false).map(
+      (l) => l.range.start.line,
+    );
+    assert.deepEqual(withoutDecl, [7, 11, 12]);
+  });
+
+  it('Should highlight the declaration as a write and the uses as reads', function () {
+    const highlights = getDocumentHighlights(parseDocument(natDoc), { line: 5, character: 3 });
+    assert.deepEqual(
+      highlights.map((h) => [h.range.start.line, h.kind]),
+      [
+        [5, DocumentHighlightKind.Write],
+        [8, DocumentHighlightKind.Read],
+        [9, DocumentHighlightKind.Read],
+        [10, DocumentHighlightKind.Read],
+      ],
+    );
+  });
+
+  it('Should keep chains of two table blocks apart', function () {
+    const doc = [
+      '*nat', // 0
+      ':X - [0:0]', // 1
+      '-A OUTPUT -j X', // 2
+      'COMMIT', // 3
+      '*mangle', // 4
+      ':X - [0:0]', // 5
+      '-A OUTPUT -j X', // 6
+      'COMMIT', // 7
+      '',
+    ].join('\n');
+    const refs = getReferences(parseDocument(doc), uri, { line: 6, character: 13 }, true).map(
+      (l) => l.range.start.line,
+    );
+    assert.deepEqual(refs, [5, 6]);
+  });
+});
+
+describe('Rename of a user chain', function () {
+  it('Should offer the chain name range and refuse builtin chains and verdicts', function () {
+    const doc = parseDocument(natDoc);
+    assert.deepEqual(prepareRename(doc, { line: 8, character: 15 }), {
+      start: { line: 8, character: 13 },
+      end: { line: 8, character: 25 },
+    });
+    assert.equal(prepareRename(doc, { line: 8, character: 4 }), null);
+    assert.equal(prepareRename(doc, { line: 9, character: 55 }), null);
+  });
+
+  it('Should rename the declaration, every jump and every command operand, and the result re-parses the same', function () {
+    const doc = parseDocument(natDoc);
+    const result = getRenameEdits(doc, uri, { line: 7, character: 20 }, 'ISTIO_INBOUND');
+    assert.ok('edit' in result, JSON.stringify(result));
+    const edits = result.edit.changes?.[uri] ?? [];
+    assert.equal(edits.length, 4);
+    const renamed = parseDocument(applyTextEdits(natDoc, edits));
+    const nat = renamed.ruleset.tables[0]!;
+    assert.ok(nat.chains.has('ISTIO_INBOUND'));
+    assert.ok(!nat.chains.has('ISTIO_PRERT'));
+    assert.equal(nat.chains.get('PREROUTING')?.rules[0]?.target?.name, 'ISTIO_INBOUND');
+    assert.equal(renamed.problems.length, parseDocument(natDoc).problems.length);
+  });
+
+  it('Should refuse a name longer than 28 characters', function () {
+    const result = getRenameEdits(parseDocument(natDoc), uri, { line: 7, character: 20 }, 'A'.repeat(29));
+    assert.ok('error' in result);
+    assert.match(result.error, /28/);
+  });
+
+  it('Should refuse builtin chain names, target names and a name the table already uses', function () {
+    const doc = parseDocument(natDoc);
+    for (const name of ['OUTPUT', 'ACCEPT', 'REDIRECT', 'ISTIO_OUTPUT']) {
+      const result = getRenameEdits(doc, uri, { line: 7, character: 20 }, name);
+      assert.ok('error' in result, name);
+    }
+  });
+});
