@@ -1,4 +1,20 @@
-import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
+import type {
+  CodeAction,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentHighlight,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  InlayHint,
+  Location,
+  Position,
+  Range,
+  TextEdit,
+  WorkspaceEdit,
+  WorkspaceSymbol,
+} from 'vscode-languageserver-types';
 import type { ParsedDocument } from './parser/parseDocument';
 import { parseDocument } from './parser/parseDocument';
 import type { Finding } from './analysis/findings';
@@ -6,6 +22,19 @@ import { analyze } from './analysis/analyzer';
 import type { Settings } from './settings';
 import { toDiagnostics } from './features/diagnostics';
 import { getCodeActions } from './features/codeActions';
+import { getHover } from './features/hover';
+import { getDocumentSymbols } from './features/documentSymbols';
+import { getWorkspaceSymbols } from './features/workspaceSymbols';
+import { getFoldingRanges } from './features/folding';
+import { getDefinition } from './features/definition';
+import { getReferences } from './features/references';
+import { getDocumentHighlights } from './features/documentHighlights';
+import { getRenameEdits, prepareRename } from './features/rename';
+import { getCompletions } from './features/completion';
+import { formatDocument } from './features/formatting';
+import { getInlayHints } from './features/inlayHints';
+import { getIstioCodeLenses } from './features/istioCodeLens';
+import { getExpectedRuleSet } from './features/compareExpected';
 
 /**
  * The façade every front end (LSP handlers, CLI, tests, benchmarks) goes through: one entry per
@@ -22,6 +51,30 @@ export interface LanguageService {
     contextDiagnostics: readonly Diagnostic[],
     allDiagnostics: readonly Diagnostic[],
   ): CodeAction[];
+  getHover(doc: ParsedDocument, position: Position): Hover | null;
+  getDocumentSymbols(doc: ParsedDocument): DocumentSymbol[];
+  getWorkspaceSymbols(docs: { uri: string; doc: ParsedDocument }[], query: string): WorkspaceSymbol[];
+  getFoldingRanges(doc: ParsedDocument): FoldingRange[];
+  getDefinition(doc: ParsedDocument, uri: string, position: Position): Location[];
+  getReferences(
+    doc: ParsedDocument,
+    uri: string,
+    position: Position,
+    includeDeclaration: boolean,
+  ): Location[];
+  getDocumentHighlights(doc: ParsedDocument, position: Position): DocumentHighlight[];
+  prepareRename(doc: ParsedDocument, position: Position): Range | null;
+  getRenameEdits(
+    doc: ParsedDocument,
+    uri: string,
+    position: Position,
+    newName: string,
+  ): { edit: WorkspaceEdit } | { error: string };
+  getCompletions(doc: ParsedDocument, position: Position): CompletionList;
+  formatDocument(doc: ParsedDocument): TextEdit[];
+  getInlayHints(doc: ParsedDocument, range: Range): InlayHint[];
+  getCodeLenses(doc: ParsedDocument): CodeLens[];
+  getExpectedRuleSet(doc: ParsedDocument): { title: string; text: string } | null;
 }
 
 export function createLanguageService(): LanguageService {
@@ -42,5 +95,19 @@ export function createLanguageService(): LanguageService {
     getDiagnostics: (doc, uri, settings) =>
       toDiagnostics(getFindings(doc, settings), uri, settings.diagnostics.disabledCodes),
     getCodeActions,
+    getHover,
+    getDocumentSymbols,
+    getWorkspaceSymbols,
+    getFoldingRanges,
+    getDefinition,
+    getReferences,
+    getDocumentHighlights,
+    prepareRename,
+    getRenameEdits,
+    getCompletions,
+    formatDocument,
+    getInlayHints,
+    getCodeLenses: (doc) => [...getIstioCodeLenses(doc)],
+    getExpectedRuleSet,
   };
 }

@@ -12,6 +12,13 @@ import type { ServerContext } from './lsp/context';
 import { SettingsProvider } from './lsp/settingsProvider';
 import { registerDiagnostics } from './lsp/registerDiagnostics';
 import { registerCodeActions } from './lsp/registerCodeActions';
+import { registerHover } from './lsp/registerHover';
+import { registerNavigation } from './lsp/registerNavigation';
+import { registerRename } from './lsp/registerRename';
+import { registerEditing } from './lsp/registerEditing';
+import { registerCodeLens } from './lsp/registerCodeLens';
+import { registerExpected } from './lsp/registerExpected';
+import { registerValidation } from './lsp/registerValidation';
 import { runSafeNotification } from './lsp/runSafe';
 
 import { serverVersion } from './version';
@@ -37,6 +44,13 @@ export function startServer(connection: Connection): void {
   };
   const published = registerDiagnostics(ctx);
   registerCodeActions(ctx, published);
+  registerHover(ctx);
+  registerNavigation(ctx);
+  registerRename(ctx);
+  registerEditing(ctx);
+  registerCodeLens(ctx);
+  registerExpected(ctx);
+  registerValidation(ctx);
 
   connection.onInitialize((params): InitializeResult => {
     const workspace = params.capabilities.workspace;
@@ -47,6 +61,18 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+        documentSymbolProvider: { label: 'iptables' },
+        workspaceSymbolProvider: true,
+        foldingRangeProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
+        completionProvider: { triggerCharacters: ['-', ' ', ':', '*'] },
+        documentFormattingProvider: true,
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'iptables-lens', version: serverVersion },
     };

@@ -9,6 +9,13 @@ export interface Settings {
     /** Above this many UTF-16 code units only syntax is checked. */
     readonly maxFileSizeForAnalysis: number;
   };
+  readonly validation: {
+    /**
+     * Run the system's iptables-restore on request: `off`, `test` (`--test`) or `load` (a real load into a
+     * throw-away network namespace). The client only sends the request in trusted workspaces.
+     */
+    readonly realTool: 'off' | 'test' | 'load';
+  };
 }
 
 export const defaultSettings: Settings = {
@@ -16,6 +23,7 @@ export const defaultSettings: Settings = {
     disabledCodes: new Set(),
     maxFileSizeForAnalysis: 5_000_000,
   },
+  validation: { realTool: 'off' },
 };
 
 /** Turns whatever the client sent into valid Settings; anything malformed falls back to the default. */
@@ -26,6 +34,8 @@ export function parseSettings(raw: unknown): Settings {
     ? diagnostics.disabledCodes.filter((c): c is string => typeof c === 'string')
     : [];
   const maxSize = diagnostics.maxFileSizeForAnalysis;
+  const validation = isRecord(root.validation) ? root.validation : {};
+  const realTool = validation.realTool;
   return {
     diagnostics: {
       disabledCodes: new Set(codes),
@@ -33,6 +43,9 @@ export function parseSettings(raw: unknown): Settings {
         typeof maxSize === 'number' && Number.isFinite(maxSize) && maxSize >= 0
           ? maxSize
           : defaultSettings.diagnostics.maxFileSizeForAnalysis,
+    },
+    validation: {
+      realTool: realTool === 'test' || realTool === 'load' ? realTool : 'off',
     },
   };
 }

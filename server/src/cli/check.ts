@@ -26,6 +26,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   }
   const service = createLanguageService();
   const settings: Settings = {
+    ...defaultSettings,
     diagnostics: { ...defaultSettings.diagnostics, disabledCodes: parsed.disabled },
   };
   const results: { file: string; findings: readonly Finding[] }[] = [];

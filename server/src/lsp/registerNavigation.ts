@@ -1,0 +1,40 @@
+import type { ServerContext } from './context';
+import { handleDocumentRequest } from './documentRequest';
+import { runSafe } from './runSafe';
+
+/** Outline, workspace symbols, folding, definition, references and highlights. */
+export function registerNavigation(ctx: ServerContext): void {
+  const { connection, service } = ctx;
+  connection.onDocumentSymbol((p, token) =>
+    handleDocumentRequest(ctx, 'documentSymbol', p.textDocument.uri, token, [], (doc) =>
+      service.getDocumentSymbols(doc),
+    ),
+  );
+  connection.onWorkspaceSymbol((p, token) =>
+    runSafe(connection, 'workspaceSymbol', token, [], () => {
+      // Make sure every open document is in the cache, not only those a feature already touched.
+      const docs = ctx.documents.all().map((d) => ({ uri: d.uri, doc: ctx.cache.get(d) }));
+      return service.getWorkspaceSymbols(docs, p.query);
+    }),
+  );
+  connection.onFoldingRanges((p, token) =>
+    handleDocumentRequest(ctx, 'foldingRange', p.textDocument.uri, token, [], (doc) =>
+      service.getFoldingRanges(doc),
+    ),
+  );
+  connection.onDefinition((p, token) =>
+    handleDocumentRequest(ctx, 'definition', p.textDocument.uri, token, [], (doc) =>
+      service.getDefinition(doc, p.textDocument.uri, p.position),
+    ),
+  );
+  connection.onReferences((p, token) =>
+    handleDocumentRequest(ctx, 'references', p.textDocument.uri, token, [], (doc) =>
+      service.getReferences(doc, p.textDocument.uri, p.position, p.context.includeDeclaration),
+    ),
+  );
+  connection.onDocumentHighlight((p, token) =>
+    handleDocumentRequest(ctx, 'documentHighlight', p.textDocument.uri, token, [], (doc) =>
+      service.getDocumentHighlights(doc, p.position),
+    ),
+  );
+}
