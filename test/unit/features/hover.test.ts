@@ -264,7 +264,7 @@ describe('Hover (language service)', () => {
   describe('addresses and interfaces', () => {
     it('Should explain 169.254.7.127/32 as the kubelet probe SNAT address', () => {
       const { text } = hoverAt(ambient(mark(43, '169', 1)));
-      assert.match(text, /exactly 169\.254\.7\.127/);
+      assert.match(text, /Exactly 169\.254\.7\.127\./);
       assert.match(text, /kubelet probe SNAT address/);
     });
 
@@ -283,7 +283,7 @@ describe('Hover (language service)', () => {
 
     it('Should explain 127.0.0.1/32 as the loopback exclusion in an ambient file', () => {
       const { text } = hoverAt(ambient(mark(44, '127', 1)));
-      assert.match(text, /exactly 127\.0\.0\.1/);
+      assert.match(text, /Exactly 127\.0\.0\.1\./);
       assert.match(text, /loopback/);
     });
 

@@ -71,13 +71,13 @@ describe('Hover decoders', () => {
     it('Should describe 127.0.0.1/32 as exactly one address', () => {
       assert.strictEqual(
         describeAddressRange(addressRange(v4('127.0.0.1/32', 0x7f000001n, 32))),
-        'exactly 127.0.0.1',
+        'Exactly 127.0.0.1.',
       );
     });
 
     it('Should clear host bits of 10.1.2.3/24 and count 256 addresses', () => {
       const range = addressRange(v4('10.1.2.3/24', 0x0a010203n, 24));
-      assert.strictEqual(describeAddressRange(range), '10.1.2.0 – 10.1.2.255 (256 addresses)');
+      assert.strictEqual(describeAddressRange(range), '10.1.2.0 – 10.1.2.255 (256 addresses).');
       assert.strictEqual(range.hostBitsSet, true);
     });
 
@@ -90,7 +90,7 @@ describe('Hover decoders', () => {
         text: 'fd00::/64',
         span: span(0, 0, 9),
       });
-      assert.strictEqual(describeAddressRange(range), 'fd00:: – fd00::ffff:ffff:ffff:ffff (2^64 addresses)');
+      assert.strictEqual(describeAddressRange(range), 'fd00:: – fd00::ffff:ffff:ffff:ffff (2^64 addresses).');
     });
   });
 });

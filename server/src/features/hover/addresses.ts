@@ -32,7 +32,7 @@ export function addressRange(spec: AddressSpec): AddressRange {
     family: spec.family,
     network: formatAddress(network, spec.family),
     first: formatAddress(network, spec.family),
-    last: formatAddress(prefix === undefined ? spec.address | (~mask & full) : last, spec.family),
+    last: formatAddress(last, spec.family),
     ...(prefix === undefined ? {} : { prefix }),
     size: sizeText(hostBits),
     hostBitsSet: (spec.address & ~mask & full) !== 0n,
@@ -51,12 +51,12 @@ function sizeText(hostBits: number): string {
   return `${groupThousands(1n << BigInt(hostBits))} addresses`;
 }
 
-/** One line: "10.1.2.0 – 10.1.2.255 (256 addresses)" or "exactly 127.0.0.1". */
+/** One sentence: "10.1.2.0 – 10.1.2.255 (256 addresses)." or "Exactly 127.0.0.1." */
 export function describeAddressRange(range: AddressRange): string {
-  if (range.prefix === 0) return `any ${range.family === 4 ? 'IPv4' : 'IPv6'} address`;
-  if (range.size === '1 address') return `exactly ${range.first}`;
+  if (range.prefix === 0) return `Any ${range.family === 4 ? 'IPv4' : 'IPv6'} address.`;
+  if (range.size === '1 address') return `Exactly ${range.first}.`;
   if (range.prefix === undefined) {
-    return `addresses equal to ${range.network} in the masked bits (non-contiguous mask, ${range.size})`;
+    return `Addresses equal to ${range.network} in the masked bits (non-contiguous mask, ${range.size}).`;
   }
-  return `${range.first} – ${range.last} (${range.size})`;
+  return `${range.first} – ${range.last} (${range.size}).`;
 }

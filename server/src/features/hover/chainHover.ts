@@ -2,7 +2,7 @@ import type { ParsedDocument } from '../../parser/parseDocument';
 import type { TableModel } from '../../model/ruleset';
 import { chainKey } from '../../model/ruleset';
 import type { Hook } from '../../netfilter/spec';
-import { findTable, isBuiltinChain, tables } from '../../netfilter/tables';
+import { isBuiltinChain, tables } from '../../netfilter/tables';
 import { findTableHookNote, firstPacketOnlyTables, hookDocs } from '../../netfilter/hookDocs';
 import type { HoverContent } from './markdown';
 import { code } from './markdown';
@@ -40,11 +40,12 @@ function builtinChainHover(tableName: string, hook: Hook, table: TableModel | un
   }
   details.push(`Order at ${hook}: ${hookOrder(hook, tableName)}.`);
   const chain = table?.chains.get(hook);
-  if (chain?.policy) details.push(`Policy here: ${code(chain.policy)}; ${chain.rules.length} rule(s).`);
+  if (chain?.policy)
+    details.push(`Policy here: ${code(chain.policy)}; ${countOf(chain.rules.length, 'rule')}.`);
   return {
     headline: `${hook} — builtin chain of the ${tableName} table`,
     details,
-    source: `${doc.source}; ${findTable(tableName)?.source ?? ''}`.replace(/; $/, ''),
+    source: doc.source,
   };
 }
 
@@ -66,7 +67,7 @@ function userChainHover(
   const details: string[] = [];
   const chain = table?.chains.get(name);
   if (chain?.declarationLine !== undefined) {
-    details.push(`Declared on line ${chain.declarationLine + 1}; ${chain.rules.length} rule(s).`);
+    details.push(`Declared on line ${chain.declarationLine + 1}; ${countOf(chain.rules.length, 'rule')}.`);
   } else {
     details.push('Not declared in this table block: iptables-restore rejects rules and jumps that name it.');
   }
@@ -85,4 +86,9 @@ function userChainHover(
     details,
     after: table ? istioChainMeaning(istio, table.name, name) : [],
   };
+}
+
+/** "1 rule", "3 rules" */
+function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

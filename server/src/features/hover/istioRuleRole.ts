@@ -1,7 +1,10 @@
 import type { Rule } from '../../model/rule';
+import type { Severity } from '../../analysis/findings';
 import { orderConstraints, firstInChainConstraints } from '../../istio/orderConstraints';
 import type { IstioContext } from './istioContext';
 import { recognizedRule } from './istioContext';
+
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 /** At most this many order constraints are listed, so the hover stays short. */
 const maxOrderLines = 3;
@@ -18,12 +21,20 @@ export function istioRuleRole(ctx: IstioContext, rule: Rule): string[] {
     `**Istio rule ${entry.id} — ${entry.title}.** ${entry.purpose}`,
     `If missing: ${entry.consequence}.`,
   ];
-  const order: string[] = [];
-  for (const c of orderConstraints) {
-    if (c.table !== entry.table || c.chain !== entry.chain) continue;
-    if (c.before === entry.id) order.push(`Must stay before ${c.after}; otherwise ${c.consequence}.`);
-    else if (c.after === entry.id) order.push(`Must stay after ${c.before}; otherwise ${c.consequence}.`);
-  }
+  // Only constraints whose partner rule is in this dump matter to the reader; the severe ones first.
+  const present = new Set(ctx.classification?.context.recognized.map((r) => r.id) ?? []);
+  const relevant = orderConstraints
+    .filter((c) => c.table === entry.table && c.chain === entry.chain)
+    .filter(
+      (c) =>
+        (c.before === entry.id && present.has(c.after)) || (c.after === entry.id && present.has(c.before)),
+    )
+    .sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
+  const order = relevant.map((c) =>
+    c.before === entry.id
+      ? `Must stay before ${c.after}; otherwise ${c.consequence}.`
+      : `Must stay after ${c.before}; otherwise ${c.consequence}.`,
+  );
   for (const c of firstInChainConstraints) {
     if (c.id === entry.id) order.push(`Must be the first rule of ${c.chain}; otherwise ${c.consequence}.`);
   }

@@ -56,7 +56,7 @@ export function tableLineHover(doc: ParsedDocument, line: TableLine): LineHover 
   }
   return {
     content: {
-      headline: `*${line.name} — ${spec ? 'table' : 'unknown table'}`,
+      headline: `\`*${line.name}\` — ${spec ? 'table' : 'unknown table'}`,
       details: [structureDocs.table.summary, ...details],
       source: spec?.source ?? structureDocs.table.source,
     },

@@ -93,5 +93,6 @@ export function whereAllowed(
   if (parts.length === 0 && extra.length === 0) return undefined;
   const allowed =
     parts.length > 0 ? `Allowed only in ${parts.join(', ')} (checked by the kernel at COMMIT).` : '';
-  return [allowed, extra.join('; ')].filter((s) => s.length > 0).join(' ');
+  const needs = extra.length > 0 ? `${extra.join('; ')}.` : '';
+  return [allowed, needs.charAt(0).toUpperCase() + needs.slice(1)].filter((s) => s.length > 0).join(' ');
 }

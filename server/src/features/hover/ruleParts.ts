@@ -1,7 +1,7 @@
 import type { ParsedDocument } from '../../parser/parseDocument';
 import type { CommandLine, Token } from '../../model/syntax';
 import type { Match, OptionUse, Target } from '../../model/rule';
-import type { Termination } from '../../netfilter/spec';
+import type { OptionSpec, Termination } from '../../netfilter/spec';
 import type { HoverContent } from './markdown';
 import { code } from './markdown';
 import type { OptionOwner } from './tokenAt';
@@ -128,9 +128,19 @@ export function targetHover(
     // Builtin verdicts are documented in iptables(8); extension targets in iptables-extensions(8).
     headline: `${target.name} — ${spec.source.startsWith('iptables(8)') ? 'builtin verdict' : 'target extension'}`,
     details,
-    code: spec.options.slice(0, maxSyntaxLines).map((o) => o.syntax),
+    code: optionsUsedFirst(spec.options, target.options)
+      .slice(0, maxSyntaxLines)
+      .map((o) => o.syntax),
     source: spec.source,
   };
+}
+
+/** The target's options this rule uses come first, so `--restore-mark` is shown even for CONNMARK's long list. */
+function optionsUsedFirst(options: readonly OptionSpec[], used: readonly OptionUse[]): OptionSpec[] {
+  const usedNames = new Set(used.map((u) => u.name));
+  const isUsed = (o: OptionSpec): boolean =>
+    usedNames.has(o.name) || (o.aliases ?? []).some((a) => usedNames.has(a));
+  return [...options.filter(isUsed), ...options.filter((o) => !isUsed(o))];
 }
 
 /** A token the parser did not attach to anything: say what iptables would make of it. */

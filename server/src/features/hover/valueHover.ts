@@ -58,7 +58,7 @@ export function valueHover(site: ValueSite): HoverContent {
     (kind === 'ctstatus-list' ? wordListHover(site, ctstatusDocs, 'conntrack status') : undefined);
   if (decoded) return decoded;
   return {
-    headline: `${code(site.token.text)} — value of --${name}`,
+    headline: `${code(site.token.text)} — value of ${site.use.token.text}`,
     details: site.spec ? [site.spec.summary] : [],
     code: site.spec ? [site.spec.syntax] : [],
   };
@@ -119,7 +119,7 @@ function portHover(site: ValueSite): HoverContent | undefined {
   if (site.use.negated) details.push('Negated with `!`: matches every other port.');
   if (site.spec) details.push(site.spec.summary);
   return {
-    headline: `${site.token.text} — ${valid.length === 1 && valid[0]?.from === valid[0]?.to ? 'port' : 'ports'} of --${site.spec?.name ?? site.use.name}`,
+    headline: `${site.token.text} — ${valid.length === 1 && valid[0]?.from === valid[0]?.to ? 'port' : 'ports'} of ${site.use.token.text}`,
     details,
     after,
   };
@@ -190,7 +190,7 @@ function addressHover(site: ValueSite): HoverContent | undefined {
   if (site.use.negated) details.push('Negated with `!`: matches every address outside this range.');
   const meaning = istioAddressMeaning(site.istio, chainOf(site), spec);
   return {
-    headline: `${spec.text} — ${range.family === 4 ? 'IPv4' : 'IPv6'} ${range.prefix === undefined ? 'address with mask' : `/${range.prefix}`}`,
+    headline: `${spec.text} — ${range.family === 4 ? 'IPv4' : 'IPv6'} ${range.size === '1 address' ? 'address' : range.prefix === undefined ? 'addresses under a mask' : 'network'}`,
     details,
     after: meaning ? [meaning] : [],
   };
@@ -217,7 +217,7 @@ function natRangeHover(site: ValueSite): HoverContent | undefined {
   }
   if (portPart) details.push(`Port${portPart.includes('-') ? 's' : ''} ${portPart}.`);
   if (site.spec) details.push(site.spec.summary);
-  return { headline: `${text} — translation of --${site.spec?.name ?? site.use.name}`, details, after };
+  return { headline: `${text} — translation of ${site.use.token.text}`, details, after };
 }
 
 function interfaceHover(site: ValueSite): HoverContent {
