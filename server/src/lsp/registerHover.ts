@@ -1,6 +1,5 @@
 import type { ServerContext } from './context';
 import { runSafe } from './runSafe';
-import { getHover } from '../features/hover';
 
 /** Serves textDocument/hover from the cached parse of the document (ARCHITECTURE rule 4). */
 export function registerHover(ctx: ServerContext): void {
@@ -8,7 +7,7 @@ export function registerHover(ctx: ServerContext): void {
     runSafe(ctx.connection, 'hover', token, null, () => {
       const document = ctx.documents.get(params.textDocument.uri);
       if (!document) return null;
-      return getHover(ctx.cache.get(document), params.position);
+      return ctx.service.getHover(ctx.cache.get(document), params.position);
     }),
   );
 }
