@@ -99,7 +99,13 @@ function connection(first: PacketSpec, what: string): ScenarioPacket[] {
       tcpFlags: ['SYN', 'ACK'],
       description: 'SYN-ACK from the socket that accepted it',
     },
-    { kind: 'again', of: 0, tcpFlags: ['ACK'], description: 'ACK from the sender (connection established)' },
+    {
+      kind: 'again',
+      of: 0,
+      tcpFlags: ['ACK'],
+      requires: 1,
+      description: 'ACK from the sender (connection established)',
+    },
   ];
 }
 

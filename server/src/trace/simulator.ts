@@ -231,6 +231,8 @@ class Run {
     if (earlier === undefined || earlierSpec === undefined || earlier.final.fate !== 'accept')
       return undefined;
     if (packet.kind === 'again') {
+      if (packet.requires !== undefined && this.traces[packet.requires]?.final.fate !== 'accept')
+        return undefined;
       return { ...earlierSpec, tcpFlags: packet.tcpFlags, ctstate: undefined, ctmark: undefined };
     }
     const f = earlier.final;

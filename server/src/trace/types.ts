@@ -248,6 +248,8 @@ export type ScenarioPacket =
       readonly kind: 'again';
       readonly of: number;
       readonly tcpFlags: readonly TcpFlag[];
+      /** Sent only if this earlier packet was accepted (the ACK needs the SYN-ACK); default `of`. */
+      readonly requires?: number;
       readonly description: string;
     };
 

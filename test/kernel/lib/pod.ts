@@ -17,9 +17,9 @@ import { join } from 'path';
 
 export const podAddress = { 4: '10.244.0.5', 6: 'fd00:244::5' } as const;
 export const peerAddress = { 4: '10.244.0.1', 6: 'fd00:244::1' } as const;
-/** Remote addresses the peer owns (services, clients, the probe SNAT addresses). */
+/** Remote addresses the peer owns (services, clients, the probe SNAT addresses, kube-proxy endpoints in the pod subnet). */
 export const remoteAddresses = {
-  4: ['10.96.0.10', '10.0.0.9', '169.254.7.127', '10.96.0.11'],
+  4: ['10.96.0.10', '10.0.0.9', '169.254.7.127', '10.96.0.11', '10.244.0.9', '10.244.0.10', '10.244.0.11'],
   6: [
     'fd00:96::a',
     'fd00:10::9',
@@ -327,8 +327,11 @@ export class PodPair {
     await this.peerAgent.listen(peerTcp, peerTcp, {});
   }
 
-  /** Empties every table of both families, then loads the given files (counters start at zero). */
-  load(v4: string | undefined, v6: string | undefined): void {
+  /**
+   * Loads the given files (counters start at zero). With `flushAll`, every table of both families is
+   * emptied first; without, only the tables the files declare are replaced.
+   */
+  load(v4: string | undefined, v6: string | undefined, flushAll = true): void {
     const empty = (tables: readonly string[]): string =>
       tables
         .map((t) => {
@@ -343,8 +346,10 @@ export class PodPair {
         })
         .join('');
     const all = ['raw', 'mangle', 'nat', 'filter', 'security'];
-    run(['ip', 'netns', 'exec', this.pod, 'iptables-restore'], empty(all));
-    run(['ip', 'netns', 'exec', this.pod, 'ip6tables-restore'], empty(all));
+    if (flushAll) {
+      run(['ip', 'netns', 'exec', this.pod, 'iptables-restore'], empty(all));
+      run(['ip', 'netns', 'exec', this.pod, 'ip6tables-restore'], empty(all));
+    }
     if (v4 !== undefined) run(['ip', 'netns', 'exec', this.pod, 'iptables-restore'], v4);
     if (v6 !== undefined) run(['ip', 'netns', 'exec', this.pod, 'ip6tables-restore'], v6);
   }

@@ -7,33 +7,34 @@ It reads one JSON command per line on stdin and writes one JSON event per line o
   {"cmd": "listen", "tcp": [ports], "udp": [ports], "marks": {"15001": 1337}}
       -> {"event": "listening"}
       Dual-stack listeners on the wildcard address with IP_TRANSPARENT (TPROXY needs it) and,
-      per port, the SO_MARK ztunnel would set. Each accepted connection / received datagram:
-      -> {"event": "accepted", "proto": "tcp", "listener": 15001, "local": [addr, port], "peer": [addr, port]}
+      per port, the SO_MARK ztunnel would set.
   {"cmd": "tcp", "id": 1, "family": 4, "src": "10.244.0.5", "sport": 43210, "dst": "...", "dport": 8080,
    "mark": 0, "timeout": 0.4}
       -> {"event": "result", "id": 1, "ok": true} once connected, then closes with SO_LINGER 0 (an RST),
          so a connection is exactly SYN, SYN-ACK, ACK, RST on the wire.
   {"cmd": "udp", ...same fields}  -> sends one datagram -> {"event": "result", "id": 1, "ok": true}
-  {"cmd": "clear"} closes accepted sockets -> {"event": "cleared"}
+  {"cmd": "clear"} reports every connection waiting in an accept queue and every queued datagram,
+      -> {"event": "accepted", "proto": "tcp", "listener": 15001, "local": [addr, port], "peer": [addr, port]}
+      then {"event": "cleared"}. Polling here instead of in a thread makes the report complete: the
+      kernel queued everything before the command arrived. Accepted sockets stay open until exit,
+      since closing one would put a FIN on the wire during a later test.
 """
 import json
 import select
 import socket
 import struct
 import sys
-import threading
+import resource
 
 SO_MARK = 36
 IP_TRANSPARENT = 19
 IPV6_TRANSPARENT = 75
-lock = threading.Lock()
 accepted = []
 
 
 def emit(obj):
-    with lock:
-        sys.stdout.write(json.dumps(obj) + "\n")
-        sys.stdout.flush()
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
 
 
 def plain(addr):
@@ -54,16 +55,17 @@ def listener(kind, port, mark):
     return s
 
 
-def serve(sockets):
+def drain(sockets):
     while True:
-        ready, _, _ = select.select(list(sockets), [], [])
+        ready, _, _ = select.select(list(sockets), [], [], 0)
+        if not ready:
+            return
         for s in ready:
             kind, port = sockets[s]
             if kind == "tcp":
                 conn, peer = s.accept()
                 local = conn.getsockname()
-                with lock:
-                    accepted.append(conn)
+                accepted.append(conn)
                 emit({"event": "accepted", "proto": "tcp", "listener": port,
                       "local": [plain(local[0]), local[1]], "peer": [plain(peer[0]), peer[1]]})
             else:
@@ -98,23 +100,21 @@ def client(cmd):
 
 
 def main():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    sockets = {}
     for line in sys.stdin:
         cmd = json.loads(line)
         if cmd["cmd"] == "listen":
             marks = {int(k): v for k, v in cmd.get("marks", {}).items()}
-            sockets = {}
             for kind in ("tcp", "udp"):
                 for port in cmd.get(kind, []):
                     sockets[listener(kind, port, marks.get(port, 0))] = (kind, port)
-            threading.Thread(target=serve, args=(sockets,), daemon=True).start()
             emit({"event": "listening"})
         elif cmd["cmd"] in ("tcp", "udp"):
             emit({"event": "result", "id": cmd["id"], **client(cmd)})
         elif cmd["cmd"] == "clear":
-            with lock:
-                for c in accepted:
-                    c.close()
-                accepted.clear()
+            drain(sockets)
             emit({"event": "cleared"})
 
 

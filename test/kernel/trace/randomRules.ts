@@ -1,0 +1,188 @@
+/**
+ * Seeded random rule sets and connections for the differential kernel tests. Only constructs the
+ * simulator claims to model and the kernel accepts at commit: addresses (with negation and
+ * prefixes), protocols, ports and multiport, interfaces where the hook has them, mark/connmark and
+ * conntrack state matches, MARK/CONNMARK (set, save, restore), jumps/gotos into an acyclic tree of
+ * user chains, RETURN, ACCEPT/DROP, REDIRECT and DNAT (to the pod itself) in nat. Not generated,
+ * because they put extra packets on the wire that the counters would see: REJECT (an ICMP error or
+ * RST), source NAT to addresses nobody answers for, and DNAT to remote hosts (a pod does not forward;
+ * the kernel answers with ICMP unreachable).
+ */
+import { podAddress, remoteAddresses } from '../lib/pod';
+import { appPorts } from './differential';
+import type { KernelConnection } from './differential';
+
+/** mulberry32: small, fast, deterministic. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+const tableHooks: Record<string, Hook[]> = {
+  raw: ['PREROUTING', 'OUTPUT'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+const marks = ['0x539/0xfff', '0x111/0xfff', '0x1/0x1', '0x0/0xffffffff', '0x539'];
+const setMarks = ['0x539/0xfff', '0x111/0xfff', '0x1/0x1', '0x0/0xffffffff', '0x222/0xf0f'];
+
+export interface RandomCase {
+  readonly seed: number;
+  readonly family: 4 | 6;
+  readonly text: string;
+  readonly policyRoute: boolean;
+  readonly connections: readonly KernelConnection[];
+}
+
+export function randomCase(seed: number): RandomCase {
+  const r = prng(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
+  const chance = (p: number): boolean => r() < p;
+  const family: 4 | 6 = chance(0.3) ? 6 : 4;
+  const loopback = family === 4 ? '127.0.0.1' : '::1';
+  const pod = podAddress[family];
+  const [service, client, probe] = remoteAddresses[family];
+  const host = family === 4 ? '/32' : '/128';
+  const net = family === 4 ? '10.244.0.0/24' : 'fd00:244::/64';
+  const addresses = [
+    `${pod}${host}`,
+    `${service}${host}`,
+    `${client}${host}`,
+    `${loopback}${host}`,
+    net,
+    `${probe}${host}`,
+  ];
+  const lines: string[] = [`# random rule set, seed ${seed}`];
+
+  for (const table of Object.keys(tableHooks)) {
+    if (!chance(0.75)) continue;
+    const hooks = tableHooks[table];
+    const userChains: { name: string; hook: Hook }[] = [];
+    const body: string[] = [];
+    const policies = hooks.map((h) => `:${h} ${table === 'filter' && chance(0.1) ? 'DROP' : 'ACCEPT'} [0:0]`);
+
+    const ruleFor = (chain: string, hook: Hook, depth: number): string => {
+      const parts: string[] = [`-A ${chain}`];
+      let protocol: 'tcp' | 'udp' | undefined;
+      if (chance(0.3)) parts.push(`${chance(0.3) ? '! ' : ''}-s ${pick(addresses)}`);
+      if (chance(0.35)) parts.push(`${chance(0.3) ? '! ' : ''}-d ${pick(addresses)}`);
+      if (chance(0.2) && ['PREROUTING', 'INPUT', 'FORWARD'].includes(hook))
+        parts.push(`${chance(0.3) ? '! ' : ''}-i ${pick(['lo', 'eth0', 'eth+'])}`);
+      if (chance(0.25) && ['OUTPUT', 'POSTROUTING', 'FORWARD'].includes(hook))
+        parts.push(`${chance(0.3) ? '! ' : ''}-o ${pick(['lo', 'eth0', 'eth+'])}`);
+      if (chance(0.55)) {
+        protocol = pick(['tcp', 'udp'] as const);
+        parts.push(`-p ${protocol}`);
+        if (chance(0.5))
+          parts.push(
+            `-m ${protocol} ${chance(0.25) ? '! ' : ''}--dport ${pick([...appPorts, 15001, 15008])}`,
+          );
+        else if (chance(0.3))
+          parts.push(
+            `-m multiport --dports ${pick(['8080,9000', '53,9001', '9000:9001', '15001,15006,15008'])}`,
+          );
+        if (chance(0.15))
+          parts.push(`-m ${protocol} --sport ${pick(['20000:40000', '53', '8080', '1:1024'])}`);
+        if (protocol === 'tcp' && chance(0.1))
+          parts.push(chance(0.5) ? '--syn' : '--tcp-flags SYN,ACK SYN,ACK');
+      }
+      if (chance(0.3)) parts.push(`-m mark ${chance(0.4) ? '! ' : ''}--mark ${pick(marks)}`);
+      if (chance(0.15)) parts.push(`-m connmark ${chance(0.3) ? '! ' : ''}--mark ${pick(marks)}`);
+      if (chance(0.2))
+        parts.push(
+          `-m conntrack ${chance(0.2) ? '! ' : ''}--ctstate ${pick(['NEW', 'ESTABLISHED', 'RELATED,ESTABLISHED', 'INVALID', 'DNAT', 'NEW,ESTABLISHED'])}`,
+        );
+      if (chance(0.1)) parts.push(`-m comment --comment "seed ${seed}"`);
+      // The target.
+      const natHook = table === 'nat' && (hook === 'PREROUTING' || hook === 'OUTPUT');
+      const options: (() => string | undefined)[] = [
+        () => '-j ACCEPT',
+        () => (chance(0.5) ? '-j DROP' : undefined),
+        () => '-j RETURN',
+        () => `-j MARK --set-xmark ${pick(setMarks)}`,
+        () => `-j CONNMARK --set-xmark ${pick(setMarks)}`,
+        () =>
+          table === 'mangle'
+            ? `-j CONNMARK --restore-mark --nfmask ${pick(['0xffffffff', '0xfff'])} --ctmask ${pick(['0xffffffff', '0xfff'])}`
+            : undefined,
+        () =>
+          `-j CONNMARK --save-mark --nfmask ${pick(['0xffffffff', '0xfff'])} --ctmask ${pick(['0xffffffff', '0xfff'])}`,
+        () =>
+          natHook && protocol ? `-j REDIRECT --to-ports ${pick([9000, 9001, 15001, 15006])}` : undefined,
+        () =>
+          natHook && protocol
+            ? `-j DNAT --to-destination ${family === 6 ? `[${pod}]` : pod}:${pick([8080, 9000, 9001])}`
+            : undefined,
+        () => (depth < 3 ? 'chain' : undefined),
+        () => '',
+      ];
+      let target: string | undefined;
+      while (target === undefined) target = pick(options)();
+      if (target === 'chain') {
+        const name = `U_${table.toUpperCase()}_${userChains.length}`;
+        userChains.push({ name, hook });
+        const rules = Math.floor(r() * 4);
+        for (let i = 0; i < rules; i++) body.push(ruleFor(name, hook, depth + 1));
+        target = `${chance(0.25) ? '-g' : '-j'} ${name}`;
+      }
+      return [...parts, target].filter((p) => p !== '').join(' ');
+    };
+
+    const builtinRules: string[] = [];
+    for (const hook of hooks) {
+      const count = Math.floor(r() * 4);
+      for (let i = 0; i < count; i++) builtinRules.push(ruleFor(hook, hook, 0));
+    }
+    lines.push(
+      `*${table}`,
+      ...policies,
+      ...userChains.map((c) => `:${c.name} - [0:0]`),
+      ...builtinRules,
+      ...body,
+      'COMMIT',
+    );
+  }
+
+  const connections: KernelConnection[] = [];
+  const count = 2 + Math.floor(r() * 3);
+  for (let i = 0; i < count; i++) {
+    const protocol = chance(0.75) ? 'tcp' : 'udp';
+    const mark = pick([0, 0, 0x539, 0x111, 1]);
+    const kind = pick(['out-remote', 'out-self', 'out-loopback', 'in'] as const);
+    const dport = pick(appPorts);
+    if (kind === 'in')
+      connections.push({
+        family,
+        protocol,
+        origin: 'in',
+        src: pick([client, probe]),
+        dst: pod,
+        dport,
+        label: `random ${seed}: ${protocol} in → ${dport}`,
+      });
+    else {
+      const dst = kind === 'out-remote' ? service : kind === 'out-self' ? pod : loopback;
+      connections.push({
+        family,
+        protocol,
+        origin: 'out',
+        src: kind === 'out-loopback' ? loopback : pod,
+        dst,
+        dport,
+        mark,
+        label: `random ${seed}: ${protocol} ${kind} → ${dport} mark ${mark}`,
+      });
+    }
+  }
+  return { seed, family, text: `${lines.join('\n')}\n`, policyRoute: chance(0.3), connections };
+}
