@@ -35,6 +35,12 @@ export interface AddressSpec {
   /** As written, e.g. `169.254.7.127/32`. */
   readonly text: string;
   readonly span: Span;
+  /**
+   * Set when the text is a hostname, which iptables resolves once at load time. Offline we cannot:
+   * `localhost` is resolved, any other name keeps address 0 and a consumer must treat the
+   * address as unknown (the tracer reports "cannot decide").
+   */
+  readonly hostname?: string;
 }
 
 /** An interface name with iptables' `+` prefix wildcard. */

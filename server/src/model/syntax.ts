@@ -122,7 +122,8 @@ export interface InvalidLine {
   readonly span: Span;
 }
 
-export type LineNode = BlankLine | CommentLine | TableLine | ChainLine | CommitLine | CommandLine | InvalidLine;
+export type LineNode =
+  BlankLine | CommentLine | TableLine | ChainLine | CommitLine | CommandLine | InvalidLine;
 
 /** The result of parsing a whole document: one node per line, in order (`lines[i].line === i`). */
 export interface SyntaxTree {

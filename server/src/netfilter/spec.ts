@@ -60,6 +60,29 @@ export interface OptionSpec {
   readonly default?: string;
   /** The option cannot be repeated in one rule. */
   readonly once?: boolean;
+  /** The match/target refuses a rule without this option (`mark: option "--mark" must be specified`). */
+  readonly required?: boolean;
+  /** Names of options of the same module that cannot be combined with this one. */
+  readonly conflicts?: readonly string[];
+}
+
+/** An iptables command (`-A`, `--insert` …) as the command-line parser knows it. */
+export interface CommandSpec {
+  /** Long name without dashes, e.g. `append`. */
+  readonly name: string;
+  /** Single letter, e.g. `A`. */
+  readonly short: string;
+  /**
+   * What follows the command: `chain` (required chain), `chain?` (optional chain, -F/-X/-Z/-L/-S),
+   * extra operands are described by `operands`.
+   */
+  readonly chain: 'required' | 'optional';
+  /** Further positional operands: rule number (optional or required), policy, new name. */
+  readonly operands: readonly ('rulenum?' | 'rulenum' | 'rulenum-or-spec' | 'policy' | 'new-name')[];
+  /** The command carries a rule specification. */
+  readonly takesRule: boolean;
+  readonly syntax: string;
+  readonly summary: string;
 }
 
 export interface ModuleSpec {

@@ -1,0 +1,52 @@
+/**
+ * Common service names from /etc/services (Debian netbase), for port arguments that use names
+ * (`--dport ssh`). iptables resolves them with getservbyname(3) for the rule's protocol; this
+ * table keeps the protocols each name is registered for.
+ */
+export const services: Readonly<
+  Record<string, { readonly port: number; readonly protocols: readonly string[] }>
+> = {
+  echo: { port: 7, protocols: ['tcp', 'udp'] },
+  discard: { port: 9, protocols: ['tcp', 'udp'] },
+  daytime: { port: 13, protocols: ['tcp', 'udp'] },
+  'ftp-data': { port: 20, protocols: ['tcp'] },
+  ftp: { port: 21, protocols: ['tcp'] },
+  ssh: { port: 22, protocols: ['tcp'] },
+  telnet: { port: 23, protocols: ['tcp'] },
+  smtp: { port: 25, protocols: ['tcp'] },
+  time: { port: 37, protocols: ['tcp', 'udp'] },
+  whois: { port: 43, protocols: ['tcp'] },
+  domain: { port: 53, protocols: ['tcp', 'udp'] },
+  bootps: { port: 67, protocols: ['udp'] },
+  bootpc: { port: 68, protocols: ['udp'] },
+  tftp: { port: 69, protocols: ['udp'] },
+  finger: { port: 79, protocols: ['tcp'] },
+  http: { port: 80, protocols: ['tcp'] },
+  kerberos: { port: 88, protocols: ['tcp', 'udp'] },
+  pop3: { port: 110, protocols: ['tcp'] },
+  sunrpc: { port: 111, protocols: ['tcp', 'udp'] },
+  auth: { port: 113, protocols: ['tcp'] },
+  ntp: { port: 123, protocols: ['udp'] },
+  'netbios-ns': { port: 137, protocols: ['udp'] },
+  snmp: { port: 161, protocols: ['tcp', 'udp'] },
+  bgp: { port: 179, protocols: ['tcp'] },
+  ldap: { port: 389, protocols: ['tcp', 'udp'] },
+  https: { port: 443, protocols: ['tcp', 'udp'] },
+  'microsoft-ds': { port: 445, protocols: ['tcp'] },
+  isakmp: { port: 500, protocols: ['udp'] },
+  syslog: { port: 514, protocols: ['udp'] },
+  submission: { port: 587, protocols: ['tcp'] },
+  ldaps: { port: 636, protocols: ['tcp', 'udp'] },
+  rsync: { port: 873, protocols: ['tcp'] },
+  imaps: { port: 993, protocols: ['tcp'] },
+  pop3s: { port: 995, protocols: ['tcp'] },
+  openvpn: { port: 1194, protocols: ['tcp', 'udp'] },
+  nfs: { port: 2049, protocols: ['tcp', 'udp'] },
+  mysql: { port: 3306, protocols: ['tcp'] },
+  'ipsec-nat-t': { port: 4500, protocols: ['udp'] },
+  sip: { port: 5060, protocols: ['tcp', 'udp'] },
+  postgresql: { port: 5432, protocols: ['tcp'] },
+  x11: { port: 6000, protocols: ['tcp'] },
+  redis: { port: 6379, protocols: ['tcp'] },
+  'http-alt': { port: 8080, protocols: ['tcp'] },
+};

@@ -1,0 +1,175 @@
+import type { Token } from '../model/syntax';
+import type { Span } from '../model/span';
+import { finding, type Finding } from '../analysis/findings';
+
+/**
+ * iptables' argument buffer holds 1024 bytes including the terminating NUL, so an argument may be
+ * at most 1023 bytes long ("Parameter too long!", add_param in iptables/xshared.c).
+ */
+export const MAX_TOKEN_BYTES = 1023;
+
+/**
+ * argv holds at most 255 entries and the restore loop puts the program name, `-t` and the table in
+ * front of the line's own tokens; `add_argv` refuses once argc + 1 reaches 255
+ * ("Parser cannot handle more arguments", iptables/xshared.c).
+ */
+export const MAX_LINE_TOKENS = 255 - 1 - 3;
+
+export interface LexResult {
+  readonly tokens: Token[];
+  readonly problems: Finding[];
+}
+
+/** UTF-8 length of one UTF-16 code unit; a surrogate half counts 2, so a pair counts 4. */
+function utf8Bytes(code: number): number {
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  if (code >= 0xd800 && code <= 0xdfff) return 2;
+  return 3;
+}
+
+/**
+ * Splits one command line into argv tokens exactly as iptables-restore's `add_param_to_argv` does:
+ * space, tab (and the line end) separate; only double quotes are special; inside quotes a backslash
+ * takes the next character literally; a closing quote ends the token even when a letter follows
+ * (`ab"c d"ef` → `abc d`, `ef`); an unterminated quote swallows the rest of the line including the
+ * newline. Runs in one pass over the line.
+ *
+ * @param text the whole line, without its line break
+ * @param line 0-based line number, for spans
+ * @param from UTF-16 column where the argv starts (after a `[p:b]` counters prefix)
+ * @param hasNewline whether the line ended with a newline (an unterminated quote then keeps it)
+ */
+export function tokenizeLine(text: string, line: number, from = 0, hasNewline = true): LexResult {
+  const tokens: Token[] = [];
+  const problems: Finding[] = [];
+  let buffer = '';
+  /** Text accumulated in plain chunks, flushed into `buffer` lazily to keep the loop linear. */
+  let chunkStart = -1;
+  let tokenStart = -1;
+  let bytes = 0;
+  let quoted = false;
+  let quoteOpen = false;
+  let escaped = false;
+  let tooLongReported = false;
+
+  const flushChunk = (end: number): void => {
+    if (chunkStart >= 0) {
+      buffer += text.slice(chunkStart, end);
+      chunkStart = -1;
+    }
+  };
+  const addBytes = (code: number, at: number): void => {
+    bytes += utf8Bytes(code);
+    if (bytes > MAX_TOKEN_BYTES && !tooLongReported) {
+      tooLongReported = true;
+      problems.push(
+        finding(
+          'syntax.token-too-long',
+          { line, start: tokenStart, end: Math.max(at + 1, tokenStart + 1) },
+          `Parameter too long! An argument may be at most ${MAX_TOKEN_BYTES} bytes (UTF-8).`,
+        ),
+      );
+    }
+  };
+  const emit = (end: number, unterminated: boolean): void => {
+    flushChunk(end);
+    const span: Span = { line, start: tokenStart, end };
+    const token: Token = unterminated
+      ? { text: buffer, span, quoted, unterminated }
+      : { text: buffer, span, quoted };
+    tokens.push(token);
+    buffer = '';
+    tokenStart = -1;
+    bytes = 0;
+    quoted = false;
+    tooLongReported = false;
+  };
+
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (quoteOpen) {
+      if (escaped) {
+        escaped = false;
+        chunkStart = i;
+        addBytes(code, i);
+        continue;
+      }
+      if (code === 0x5c /* \ */) {
+        flushChunk(i);
+        escaped = true;
+        continue;
+      }
+      if (code === 0x22 /* " */) {
+        quoteOpen = false;
+        // The closing quote ends the token, even an empty one (`""` is an empty argument).
+        emit(i + 1, false);
+        continue;
+      }
+      if (chunkStart < 0) chunkStart = i;
+      addBytes(code, i);
+      continue;
+    }
+    if (code === 0x22) {
+      if (tokenStart < 0) tokenStart = i;
+      flushChunk(i);
+      quoteOpen = true;
+      quoted = true;
+      continue;
+    }
+    if (code === 0x20 || code === 0x09) {
+      if (tokenStart >= 0) emit(i, false);
+      continue;
+    }
+    if (tokenStart < 0) tokenStart = i;
+    if (chunkStart < 0) chunkStart = i;
+    addBytes(code, i);
+  }
+  if (quoteOpen) {
+    flushChunk(text.length);
+    if (hasNewline) {
+      // fgets keeps the newline and the open quote copies it into the argument.
+      buffer += '\n';
+      addBytes(0x0a, text.length);
+    }
+    const start = tokenStart;
+    // The tool adds a swallowed argument only when it is non-empty; we keep it anyway so the editor
+    // can show the token, and flag it.
+    emit(text.length, true);
+    problems.push(
+      finding(
+        'syntax.unterminated-quote',
+        { line, start, end: text.length },
+        'The double quote is never closed: iptables-restore takes the rest of the line, including the line break, as one argument.',
+        {
+          fixes: [
+            {
+              title: 'Close the quote at the end of the line',
+              edits: [
+                {
+                  range: { start: { line, character: text.length }, end: { line, character: text.length } },
+                  newText: '"',
+                },
+              ],
+              isPreferred: true,
+            },
+          ],
+        },
+      ),
+    );
+  } else if (tokenStart >= 0) {
+    emit(text.length, false);
+  }
+  if (tokens.length > MAX_LINE_TOKENS) {
+    const first = tokens[MAX_LINE_TOKENS]!;
+    const last = tokens[tokens.length - 1]!;
+    problems.push(
+      finding(
+        'syntax.too-many-arguments',
+        { line, start: first.span.start, end: last.span.end },
+        `Parser cannot handle more arguments: a restore line may hold at most ${MAX_LINE_TOKENS} arguments (this one has ${tokens.length}).`,
+      ),
+    );
+  }
+  return { tokens, problems };
+}
