@@ -4,8 +4,8 @@ import type { ParsedDocument } from '../parser/parseDocument';
 import type { TableModel } from '../model/ruleset';
 import type { Hook, ModuleSpec, OptionSpec, TargetSpec } from '../netfilter/spec';
 import { commands, genericOptions, uselessInFile } from '../netfilter/generic';
-import { matchModules } from '../netfilter/matches';
-import { targetSpecs } from '../netfilter/targets';
+import { addressTypes, matchModules } from '../netfilter/matches';
+import { rejectTypesV4, rejectTypesV6, targetSpecs } from '../netfilter/targets';
 import { findTable, isBuiltinChain, tables } from '../netfilter/tables';
 import { ambientChains, connectionMark, ztunnelMark, ztunnelPorts } from '../istio/constants';
 import { istioSnippets } from './istioSnippets';
@@ -74,7 +74,7 @@ function completeLine(before: string, table: TableModel | undefined, lineFamily:
   const loaded = loadedModules(tokens);
   const target = loadedTarget(tokens);
   const option = optionBefore(previous, loaded, target);
-  if (option) return valuesFor(option, current, istioChain);
+  if (option) return valuesFor(option, current, istioChain, family);
   if (current.startsWith('-') || current === '' || current === '!') return optionsFor(loaded, target, tokens);
   return [];
 }
@@ -307,10 +307,32 @@ function optionItem(o: OptionSpec, origin: string, sortGroup: string, shortLabel
   };
 }
 
-function valuesFor(option: OptionSpec, current: string, istioChain: boolean): CompletionItem[] {
+/** Allowed words of an option, from its entry or, for value kinds with a shared table, from that table. */
+function allowedValues(option: OptionSpec, family: 4 | 6): readonly string[] {
+  if (option.values) return option.values;
+  switch (option.value) {
+    case 'reject-type':
+      return [...new Set(Object.values(family === 4 ? rejectTypesV4 : rejectTypesV6))];
+    case 'addrtype-list':
+      return addressTypes;
+    case 'ctstate-list':
+      return ['INVALID', 'NEW', 'ESTABLISHED', 'RELATED', 'UNTRACKED', 'SNAT', 'DNAT'];
+    case 'log-level':
+      return ['emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'];
+    default:
+      return [];
+  }
+}
+
+function valuesFor(
+  option: OptionSpec,
+  current: string,
+  istioChain: boolean,
+  family: 4 | 6,
+): CompletionItem[] {
   const items: CompletionItem[] = [];
   const listPrefix = current.includes(',') ? current.slice(0, current.lastIndexOf(',') + 1) : '';
-  for (const value of option.values ?? []) {
+  for (const value of allowedValues(option, family)) {
     items.push({
       label: value,
       kind: CompletionItemKind.EnumMember,

@@ -3,10 +3,12 @@ import type { ParsedDocument } from '../parser/parseDocument';
 import type { Counters } from '../model/syntax';
 
 /**
- * When a dump carries `[packets:bytes]` counters (`iptables-save -c`), a hint after each counter
- * prefix with human-readable numbers: `[1532:98048]` → `1.5k pkts · 95.8 KiB`.
+ * When a dump carries `[packets:bytes]` counters on its rules (`iptables-save -c`), a hint after each
+ * counter prefix (rules and chain policies) with human-readable numbers: `[1532:98048]` → `1.5k pkts · 95.8 KiB`.
  */
 export function getInlayHints(doc: ParsedDocument, range: Range): InlayHint[] {
+  // iptables-save prints `[0:0]` on every chain line even without -c; only rule counters mean a -c dump.
+  if (!doc.tree.lines.some((n) => n.kind === 'command' && n.counters !== undefined)) return [];
   const hints: InlayHint[] = [];
   for (const node of doc.tree.lines) {
     if (node.line < range.start.line || node.line > range.end.line) continue;

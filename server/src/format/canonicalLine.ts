@@ -56,6 +56,7 @@ function canonicalCommand(node: CommandLine, family: 4 | 6, spanText: SpanText):
   ];
   if (!node.rule) return [head.join(' ')];
   const specs = canonicalRuleSpecs(node.rule, family, spanText, node.verb === 'append');
+  if (!specs) return undefined;
   return specs.map((spec) => (spec.length > 0 ? `${head.join(' ')} ${spec}` : head.join(' ')));
 }
 

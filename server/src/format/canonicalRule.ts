@@ -15,10 +15,18 @@ export type SpanText = (span: Span) => string;
  * in the order -s -d -i -o -p -f, `!` before each option, addresses with prefixes, implicit matches
  * made explicit, each known module's options in its save order with normalised values, then the
  * target with its canonical options. Anything not understood is kept as written, so the result never
- * means something else. Returns one spec per kernel rule: comma lists in -s/-d expand, as they do
+ * means something else; undefined when the rule holds a generic option it does not know how to
+ * place. Returns one spec per kernel rule: comma lists in -s/-d expand, as they do
  * when iptables loads them (source-major order), when `expand` is set.
  */
-export function canonicalRuleSpecs(rule: Rule, family: 4 | 6, spanText: SpanText, expand: boolean): string[] {
+export function canonicalRuleSpecs(
+  rule: Rule,
+  family: 4 | 6,
+  spanText: SpanText,
+  expand: boolean,
+): string[] | undefined {
+  // A generic option this function does not place would be lost: keep such a line as written.
+  if (rule.genericOptions.some((o) => !placedGenericOptions.has(o.name))) return undefined;
   const ctx: FormatContext = { family };
   const sources = addressChoices(rule, 'source', rule.source, family, spanText, expand);
   const destinations = addressChoices(rule, 'destination', rule.destination, family, spanText, expand);
@@ -36,6 +44,20 @@ export function canonicalRuleSpecs(rule: Rule, family: 4 | 6, spanText: SpanText
   }
   return specs;
 }
+
+/** The generic options canonicalRuleSpecs writes out (knowledge-base names, netfilter/generic.ts). */
+const placedGenericOptions = new Set([
+  'source',
+  'destination',
+  'in-interface',
+  'out-interface',
+  'protocol',
+  'fragments',
+  'fragment',
+  'set-counters',
+  'ipv4',
+  'ipv6',
+]);
 
 /** Every element of each alternative is one word of the spec. */
 function addressChoices(
@@ -76,7 +98,7 @@ function interfaceAndProtocol(rule: Rule, spanText: SpanText): string[] {
     // `-p all` tests nothing and iptables-save drops it.
     if (!(name === 'all' && !proto.negated)) out.push(...negation(proto), '-p', name);
   }
-  const fragment = rule.genericOptions.find((o) => o.name === 'fragment');
+  const fragment = rule.genericOptions.find((o) => o.name === 'fragments' || o.name === 'fragment');
   if (fragment) out.push(...negation(fragment), '-f');
   const counters = rule.genericOptions.find((o) => o.name === 'set-counters');
   if (counters) out.push('-c', ...counters.args.map((a) => spanText(a.span)));

@@ -39,3 +39,14 @@ describe('Counter inlay hints', function () {
     );
   });
 });
+
+describe('Counter inlay hints without -c', function () {
+  it('Should show nothing for the [0:0] that iptables-save prints on chain lines of every dump', function () {
+    const text = ['*nat', ':OUTPUT ACCEPT [0:0]', '-A OUTPUT -j ACCEPT', 'COMMIT', ''].join('\n');
+    const hints = getInlayHints(parseDocument(text), {
+      start: { line: 0, character: 0 },
+      end: { line: 4, character: 0 },
+    });
+    assert.deepEqual(hints, []);
+  });
+});
