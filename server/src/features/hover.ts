@@ -11,6 +11,7 @@ import {
   commentLineHover,
   commitLineHover,
   countersHover,
+  invalidLineHover,
   tableLineHover,
 } from './hover/lineHover';
 import { optionHover, resolveOption } from './hover/optionHover';
@@ -54,8 +55,11 @@ export function getHover(doc: ParsedDocument, position: Position): Hover | null 
     }
     case 'command':
       return commandHover(doc, node, position.character);
+    case 'invalid': {
+      const h = invalidLineHover(doc, node);
+      return toHover(h.content, h.span);
+    }
     case 'blank':
-    case 'invalid':
       return null;
   }
 }

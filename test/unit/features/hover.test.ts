@@ -8,6 +8,8 @@
  * packet only; hook priorities of linux/netfilter_ipv4.h) and iptables-extensions(8).
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseDocument } from '../../../server/src/parser/parseDocument';
 import { getHover } from '../../../server/src/features/hover';
 
@@ -337,7 +339,9 @@ describe('Hover (language service)', () => {
     });
 
     it('Should explain ACCEPT as a builtin verdict that ends only this table at this hook', () => {
-      assert.match(hoverAt(ambient(mark(40, 'ACCEPT', 1))).text, /ACCEPT — builtin verdict/);
+      const { text } = hoverAt(ambient(mark(40, 'ACCEPT', 1)));
+      assert.match(text, /ACCEPT — builtin verdict/);
+      assert.match(text, /later tables and hooks still see it/);
     });
 
     it('Should treat a jump to a user chain as that chain', () => {
@@ -378,6 +382,94 @@ describe('Hover (language service)', () => {
       const { text } = hoverAt(ambient(mark(42, '-A', 1)));
       assert.match(text, /Istio rule N12/);
       assert.match(text, /Must stay after/);
+    });
+  });
+
+  describe('commands and rejected lines', () => {
+    const commands = [
+      '*filter', // line 0
+      ':INPUT ACCEPT [0:0]', // line 1
+      ':FORWARD ACCEPT [0:0]', // line 2
+      '-N MYCHAIN', // line 3
+      '-A MYCHAIN -j RETURN', // line 4
+      '-I INPUT 1 -p tcp --dport 22 -j MYCHAIN', // line 5
+      '-P FORWARD DROP', // line 6
+      'COMMIT', // line 7
+    ];
+    const at = (line: number, needle: string, offset = 1) => {
+      const copy = [...commands];
+      const i = copy[line]!.indexOf(needle) + offset;
+      copy[line] = copy[line]!.slice(0, i) + cursor + copy[line]!.slice(i);
+      return hoverAt(copy).text;
+    };
+
+    it('Should explain -N and the chain it creates, with its caller', () => {
+      assert.match(at(3, '-N'), /new-chain command/);
+      assert.match(at(3, 'MYCHAIN'), /Declared on line 4; 1 rule\.\s+Jumped to from: INPUT \(line 6\)/);
+    });
+
+    it('Should explain the rule number of -I and the new policy of -P', () => {
+      assert.match(at(5, ' 1 ', 1), /rule number/);
+      assert.match(at(6, 'DROP'), /DROP — new policy/);
+      assert.match(at(6, 'DROP'), /dropped/);
+    });
+
+    it('Should not repeat the termination of a builtin verdict', () => {
+      const text = at(4, 'RETURN');
+      assert.match(text, /RETURN — builtin verdict/);
+      assert.doesNotMatch(text, /Returns to the calling chain \(in a builtin chain/);
+    });
+
+    it('Should resolve the abbreviated keyword --jum to --jump', () => {
+      const lines = [
+        '*nat',
+        ':OUTPUT ACCEPT [0:0]',
+        `-A OUTPUT -p udp --j${cursor}um REDIRECT --to-port 15053`,
+        'COMMIT',
+      ];
+      assert.match(hoverAt(lines).text, /`--jum` is an abbreviation of `--jump`/);
+    });
+
+    it('Should quote the problem of a line iptables-restore rejects', () => {
+      const lines = ['*filter', ':INPUT ACCEPT [0:0]', `${cursor}[0:0 -A INPUT -j ACCEPT`, 'COMMIT'];
+      const { text } = hoverAt(lines);
+      assert.match(text, /Line rejected by iptables-restore/);
+      assert.match(text, /need \]/);
+    });
+  });
+
+  describe('robustness', () => {
+    const root = path.resolve(__dirname, '../../..');
+    const files = [
+      path.join(root, 'test/fixtures/istio/ambient/rendered/default.iptables-nft-save.txt'),
+      ...['valid', 'invalid'].flatMap((d) =>
+        fs.readdirSync(path.join(root, 'test/corpus', d)).map((f) => path.join(root, 'test/corpus', d, f)),
+      ),
+    ];
+
+    it('Should give every non-blank character of the Istio dump and the restore corpus a short hover, without throwing', () => {
+      let checked = 0;
+      for (const file of files) {
+        const text = fs.readFileSync(file, 'utf8');
+        const doc = parseDocument(text);
+        text.split('\n').forEach((line, l) => {
+          for (let c = 0; c < line.length; c++) {
+            if (/\s/.test(line[c]!)) continue;
+            const hover = getHover(doc, { line: l, character: c });
+            assert.ok(hover, `no hover at ${path.basename(file)}:${l + 1}:${c + 1}`);
+            const lines = (hover.contents as { value: string }).value.split('\n').length;
+            assert.ok(lines <= 25, `${lines}-line hover at ${path.basename(file)}:${l + 1}:${c + 1}`);
+            checked++;
+          }
+        });
+      }
+      assert.ok(checked > 10000, `only ${checked} positions checked`);
+    });
+
+    it('Should answer null for a position past the end and on a blank line', () => {
+      const doc = parseDocument('*filter\n\nCOMMIT\n');
+      assert.strictEqual(getHover(doc, { line: 1, character: 0 }), null);
+      assert.strictEqual(getHover(doc, { line: 40, character: 3 }), null);
     });
   });
 });

@@ -1,5 +1,12 @@
 import type { ParsedDocument } from '../../parser/parseDocument';
-import type { ChainLine, CommentLine, CommitLine, Counters, TableLine } from '../../model/syntax';
+import type {
+  ChainLine,
+  CommentLine,
+  CommitLine,
+  Counters,
+  InvalidLine,
+  TableLine,
+} from '../../model/syntax';
 import { spanContains } from '../../model/span';
 import { findTable } from '../../netfilter/tables';
 import { hookDocs, firstPacketOnlyTables } from '../../netfilter/hookDocs';
@@ -116,4 +123,21 @@ export function commentLineHover(doc: ParsedDocument, line: CommentLine): LineHo
     after.push(`**Classification:** ${label}.`);
   }
   return { content: { headline: info.title, details, after, source: info.source }, span: line.span };
+}
+
+/** At most this many problems are quoted in the hover of a rejected line. */
+const maxProblemsQuoted = 3;
+
+/** A line iptables-restore rejects before parsing a command: quote what is wrong with it. */
+export function invalidLineHover(doc: ParsedDocument, line: InvalidLine): LineHover {
+  const problems = doc.problems.filter((p) => p.span.line === line.line).slice(0, maxProblemsQuoted);
+  return {
+    content: {
+      headline: 'Line rejected by iptables-restore',
+      details:
+        problems.length > 0 ? problems.map((p) => p.message) : ['iptables-restore cannot read this line.'],
+      source: structureDocs.table.source,
+    },
+    span: line.span,
+  };
 }

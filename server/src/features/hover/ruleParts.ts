@@ -4,6 +4,7 @@ import type { Match, OptionUse, Target } from '../../model/rule';
 import type { OptionSpec, Termination } from '../../netfilter/spec';
 import type { HoverContent } from './markdown';
 import { code } from './markdown';
+import { policyDocs } from '../../netfilter/fileDocs';
 import type { OptionOwner } from './tokenAt';
 import { findCommand, findGenericOption, findMatchModule, findTarget } from './specLookup';
 import { whereAllowed } from './optionHover';
@@ -42,7 +43,10 @@ export function verbHover(line: CommandLine, token: Token, istio: IstioContext):
 export function operandHover(line: CommandLine, token: Token, index: number): HoverContent {
   const spec = line.verbToken ? findCommand(line.verbToken.text) : undefined;
   const kind = spec?.operands[index];
-  if (kind === 'policy') return { headline: `${token.text} — new policy`, details: [spec?.summary ?? ''] };
+  if (kind === 'policy') {
+    const meaning = policyDocs[token.text] ?? 'Not a valid policy: only ACCEPT and DROP are accepted.';
+    return { headline: `${token.text} — new policy`, details: [meaning, spec?.summary ?? ''] };
+  }
   if (kind === 'new-name')
     return { headline: `${token.text} — new chain name`, details: [spec?.summary ?? ''] };
   if (kind?.startsWith('rulenum')) {
@@ -66,11 +70,17 @@ export function negationHover(use: OptionUse, owner: OptionOwner): HoverContent 
   };
 }
 
+/** `--jum` stands for `--jump`: say so when a long keyword was abbreviated. */
+function abbreviationNote(token: Token, canonical: string): string[] {
+  if (!token.text.startsWith('--') || token.text === `--${canonical}`) return [];
+  return [`${code(token.text)} is an abbreviation of ${code(`--${canonical}`)}.`];
+}
+
 export function matchKeywordHover(match: Match, token: Token): HoverContent {
   const spec = findGenericOption('match');
   return {
     headline: `${token.text} ${match.module} — loads the ${match.module} match`,
-    details: spec ? [spec.summary] : [],
+    details: spec ? [...abbreviationNote(token, spec.name), spec.summary] : [],
     code: spec ? [spec.syntax] : [],
     source: 'iptables(8), PARAMETERS',
   };
@@ -103,7 +113,7 @@ export function jumpKeywordHover(target: Target, token: Token): HoverContent {
   const spec = findGenericOption(target.goto ? 'goto' : 'jump');
   return {
     headline: `${token.text} ${target.name} — ${target.goto ? 'goto' : 'jump'}`,
-    details: spec ? [spec.summary] : [],
+    details: spec ? [...abbreviationNote(token, spec.name), spec.summary] : [],
     code: spec ? [spec.syntax] : [],
     source: 'iptables(8), PARAMETERS',
   };
@@ -121,12 +131,14 @@ export function targetHover(
     const table = doc.ruleset.tableAt(line.line);
     return chainHover(doc, table, target.name, istio);
   }
-  const details = [spec.summary, terminationText[spec.termination]];
+  // Builtin verdicts are documented in iptables(8); extension targets in iptables-extensions(8).
+  const builtin = spec.source.startsWith('iptables(8)');
+  // A builtin verdict's summary already says where the packet goes; extensions need the termination spelled out.
+  const details = builtin ? [spec.summary] : [spec.summary, terminationText[spec.termination]];
   const where = whereAllowed(undefined, spec);
   if (where) details.push(where);
   return {
-    // Builtin verdicts are documented in iptables(8); extension targets in iptables-extensions(8).
-    headline: `${target.name} — ${spec.source.startsWith('iptables(8)') ? 'builtin verdict' : 'target extension'}`,
+    headline: `${target.name} — ${builtin ? 'builtin verdict' : 'target extension'}`,
     details,
     code: optionsUsedFirst(spec.options, target.options)
       .slice(0, maxSyntaxLines)
