@@ -4,6 +4,8 @@
  * the `+` interface wildcard, `(mark & mask) == value`, and `!` negation.
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseDocument } from '../../../../server/src/parser/parseDocument';
 import { shadowedRules } from '../../../../server/src/analysis/checks/lint/shadowedRules';
 
@@ -143,5 +145,44 @@ describe('lint.shadowed-rule', function () {
     const [found] = shadowedRules.run({ doc: parseDocument(text) });
     assert.equal(found?.related?.[0]?.span.line, 2);
     assert.equal(found?.unnecessary, true);
+  });
+});
+
+describe('lint.shadowed-rule on real Istio dumps', function () {
+  it("Should leave Istio's own REDIRECT/RETURN pair of a virtual interface to the istio checks", function () {
+    // Rendered from Istio's virtual_interfaces golden (test/fixtures/SOURCES.md): each interface gets
+    // a REDIRECT and then a RETURN that netfilter can never reach.
+    const text = readFileSync(
+      join(
+        __dirname,
+        '..',
+        '..',
+        '..',
+        'fixtures',
+        'istio',
+        'ambient',
+        'rendered',
+        'virtual_interfaces.iptables-nft-save.txt',
+      ),
+      'utf8',
+    );
+    assert.deepEqual(shadowedRules.run({ doc: parseDocument(text) }), []);
+  });
+
+  it('Should still flag a hand-written rule that an Istio rule shadows', function () {
+    const text = [
+      '*nat', // 0
+      ':OUTPUT ACCEPT [0:0]', // 1
+      ':ISTIO_OUTPUT - [0:0]', // 2
+      '-A OUTPUT -j ISTIO_OUTPUT', // 3
+      '-A ISTIO_OUTPUT -p tcp -m mark --mark 0x111/0xfff -j ACCEPT', // 4
+      '-A ISTIO_OUTPUT -p tcp --dport 8080 -m mark --mark 0x111/0xfff -j DROP', // 5
+      'COMMIT', // 6
+      '',
+    ].join('\n');
+    assert.deepEqual(
+      shadowedRules.run({ doc: parseDocument(text) }).map((f) => f.span.line),
+      [5],
+    );
   });
 });

@@ -5,6 +5,8 @@ import { covers } from './coverage';
 import { ruleTests, type RuleTests } from './ruleTests';
 import { endsChainTraversal, isUnconditional } from './terminal';
 import { describeRule } from './ruleDescription';
+import { analyzeIstio } from '../../../istio/classify';
+import type { Rule } from '../../../model/rule';
 
 /** Chains longer than this are skipped: the pairwise comparison would cost more than it tells. */
 const maxRulesPerChain = 3000;
@@ -14,12 +16,18 @@ const maxRulesPerChain = 3000;
  * REDIRECT, a goto …) for every packet the later rule would match. Coverage is proven test by test
  * (CIDR containment with any mask, port ranges, interface wildcards, marks with masks, negation,
  * protocols, conntrack states); unknown and stateful modules never prove anything.
- * Rules after an unconditional terminating rule are left to `lint.rule-after-terminal`.
+ * Rules after an unconditional terminating rule are left to `lint.rule-after-terminal`. A pair of
+ * rules that are both Istio's own (recognised by the Istio catalogue) is left to the istio checks:
+ * Istio writes a defensive RETURN after each virtual-interface REDIRECT, which is dead by netfilter
+ * semantics but is what a healthy pod looks like.
  */
 export const shadowedRules: Check = {
   id: 'lint.shadowed-rules',
   run({ doc }) {
     const findings: Finding[] = [];
+    const istioRules = new Set<Rule>(
+      analyzeIstio(doc).contexts.flatMap((c) => c.context.recognized.map((r) => r.rule)),
+    );
     for (const table of doc.ruleset.tables) {
       for (const chain of table.chains.values()) {
         const rules = chain.rules;
@@ -33,7 +41,7 @@ export const shadowedRules: Check = {
           const tests = ruleTests(rule);
           const witness = terminators.find((t) => covers(t.tests, tests));
           const earlier = witness && rules[witness.index];
-          if (earlier) {
+          if (earlier && !(istioRules.has(earlier) && istioRules.has(rule))) {
             findings.push(
               finding(
                 'lint.shadowed-rule',
