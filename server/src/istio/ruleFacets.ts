@@ -15,7 +15,7 @@ export interface Facet {
 }
 
 /** Option names whose values are marks or masks (`value[/mask]`). Source: iptables-extensions(8). */
-const markOptions = new Set([
+export const markOptionNames: ReadonlySet<string> = new Set([
   'mark',
   'set-xmark',
   'set-mark',
@@ -26,8 +26,20 @@ const markOptions = new Set([
   'or-mark',
   'xor-mark',
 ]);
-/** Option names whose values are ports or port ranges. */
-const portOptions = new Set(['dport', 'sport', 'to-ports', 'on-port', 'dports', 'sports', 'ports']);
+/** Option names whose values are ports or port ranges (the parser's canonical names, plus the short aliases). */
+export const portOptionNames: ReadonlySet<string> = new Set([
+  'destination-port',
+  'source-port',
+  'destination-ports',
+  'source-ports',
+  'dport',
+  'sport',
+  'dports',
+  'sports',
+  'ports',
+  'to-ports',
+  'on-port',
+]);
 /** Matches that only annotate; ignored for recognition. */
 const ignoredModules = new Set(['comment']);
 
@@ -60,8 +72,8 @@ export function normaliseAddress(a: AddressSpec): string {
 }
 
 function normaliseOptionArg(name: string, text: string): string {
-  if (markOptions.has(name)) return normaliseMark(text);
-  if (portOptions.has(name)) return normalisePort(text);
+  if (markOptionNames.has(name)) return normaliseMark(text);
+  if (portOptionNames.has(name)) return normalisePort(text);
   return text;
 }
 

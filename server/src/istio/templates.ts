@@ -14,8 +14,8 @@ import { facetKeys, ruleFacets } from './ruleFacets';
 
 export type Family = 'ipv4' | 'ipv6';
 
-/** Placeholder value for the virtual interface while learning a template's shape; never a real name. */
-const virtualInterfacePlaceholder = 'istio-virtif-placeholder';
+/** Placeholder for the virtual interface while learning a template's shape (upper case: unlike any kernel default name, and within IFNAMSIZ). */
+const virtualInterfacePlaceholder = 'ISTIO-VIF';
 
 /** The knowledge-base defaults for every template variable, per family. */
 export function defaultTemplateValues(family: Family): TemplateValues {

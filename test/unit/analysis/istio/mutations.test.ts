@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Finding } from '../../../../server/src/analysis/findings';
 import { applyFirstFix, describeFindings, istioFindings, readFixture } from './istioTestSupport';
-import { findNoEffectSwap, labelOf, mutatedFixtures } from './mutationData';
+import { findNoEffectSwap, labelOf, mutatedFixtures, unrecoverableDeletions } from './mutationData';
 
 /**
  * The mutation suite: every current ambient rendering (v4 and v6, every variant, and the node rules) is
@@ -73,23 +73,40 @@ function expectedDeletionCodes(r: RuleLine, label: string, original: string): st
 
 function assertFlaggedAndFixed(
   what: string,
-  original: string,
   mutated: string,
-  line: number,
+  lines: readonly number[],
   codes: readonly string[],
+  acceptable: readonly string[],
 ): void {
   const findings = istioFindings(mutated);
-  const hits = findings.filter((f) => f.span.line === line && codes.includes(f.code));
+  const hits = findings.filter((f) => lines.includes(f.span.line) && codes.includes(f.code));
   assert.ok(
     hits.length > 0,
-    `${what}: expected ${codes.join(' or ')} on line ${line}, got:\n${describeFindings(findings)}`,
+    `${what}: expected ${codes.join(' or ')} on line ${lines.join(' or ')}, got:\n${describeFindings(findings)}`,
   );
   const fixed = hits.map((f: Finding) => applyFirstFix(mutated, f)).filter((t) => t !== undefined);
   assert.ok(fixed.length > 0, `${what}: the finding offers no fix`);
   assert.ok(
-    fixed.some((t) => t === original),
+    fixed.some((t) => acceptable.includes(t)),
     `${what}: applying the fix does not restore the original.\n--- got:\n${fixed[0]}`,
   );
+}
+
+/** The original with the two virtual interfaces' pairs exchanged (see interfacePairOrderIsUnknowable). */
+function withInterfacePairsExchanged(text: string): string {
+  const names = [...new Set([...text.matchAll(/ -i (\S+) -p tcp/g)].map((m) => m[1] as string))];
+  if (names.length !== 2) return text;
+  const [a, b] = names as [string, string];
+  return text
+    .split('\n')
+    .map((l) =>
+      l.includes(` -i ${a} `)
+        ? l.replace(` -i ${a} `, ` -i ${b} `)
+        : l.includes(` -i ${b} `)
+          ? l.replace(` -i ${b} `, ` -i ${a} `)
+          : l,
+    )
+    .join('\n');
 }
 
 const markOption = /(--mark|--set-xmark|--nfmask|--ctmask) (!\s)?(0x[0-9a-f]+)(\/(0x[0-9a-f]+))?/g;
@@ -111,12 +128,14 @@ describe('Istio mutation suite', () => {
         it(`Should flag the deletion of ${label} (line ${r.line}) and restore it with the fix`, () => {
           const mutated = replaceLine(original, r.line, undefined);
           const line = expectedLineAfterDeletion(mutated, r);
+          const approximate = unrecoverableDeletions.find((u) => u.fixture === fixture && u.label === label);
+          const acceptable = approximate ? [replaceLine(original, r.line, approximate.inserted)] : [original];
           assertFlaggedAndFixed(
             `delete ${label}`,
-            original,
             mutated,
-            line,
+            [line],
             expectedDeletionCodes(r, label, original),
+            acceptable,
           );
         });
       }
@@ -140,7 +159,11 @@ describe('Istio mutation suite', () => {
                 `listed as no effect (${listed.reason}) but flagged:\n${describeFindings(flagged)}`,
               );
             } else {
-              assertFlaggedAndFixed(`swap ${la}/${lb}`, original, mutated, a.line, ['istio.misordered-rule']);
+              // The diagnostic sits on a rule that is too early: one of the swapped lines or a rule between them.
+              const span = rules.filter((x) => x.line >= a.line && x.line <= b.line).map((x) => x.line);
+              const interfaces = la.includes('(') || lb.includes('(');
+              const acceptable = interfaces ? [original, withInterfacePairsExchanged(original)] : [original];
+              assertFlaggedAndFixed(`swap ${la}/${lb}`, mutated, span, ['istio.misordered-rule'], acceptable);
             }
           });
         }
@@ -164,7 +187,13 @@ describe('Istio mutation suite', () => {
           variants.forEach((mutatedLine, i) => {
             it(`Should flag ${i === 0 ? 'a changed value' : 'a changed mask'} of ${option} in ${label} (line ${r.line}) as istio.wrong-mark`, () => {
               const mutated = replaceLine(original, r.line, mutatedLine);
-              assertFlaggedAndFixed(`${option} of ${label}`, original, mutated, r.line, ['istio.wrong-mark']);
+              assertFlaggedAndFixed(
+                `${option} of ${label}`,
+                mutated,
+                [r.line],
+                ['istio.wrong-mark'],
+                [original],
+              );
             });
           });
         }
@@ -175,7 +204,13 @@ describe('Istio mutation suite', () => {
             r.text.slice(0, start) + String(Number(port) + 1) + r.text.slice(start + (port as string).length);
           it(`Should flag a changed ${option} ${port} in ${label} (line ${r.line}) as istio.wrong-port`, () => {
             const mutated = replaceLine(original, r.line, mutatedLine);
-            assertFlaggedAndFixed(`${option} of ${label}`, original, mutated, r.line, ['istio.wrong-port']);
+            assertFlaggedAndFixed(
+              `${option} of ${label}`,
+              mutated,
+              [r.line],
+              ['istio.wrong-port'],
+              [original],
+            );
           });
         }
       }

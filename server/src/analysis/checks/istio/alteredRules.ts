@@ -8,12 +8,15 @@ import type { TemplateVariable } from '../../../istio/catalogue';
 import { connectionMark, probeSnatAddress, ztunnelMark, ztunnelPorts } from '../../../istio/constants';
 import type { RecognizedRule, ValueMismatch } from '../../../istio/recognize';
 import { renderExpected } from '../../../istio/recognize';
+import { markOptionNames, portOptionNames } from '../../../istio/ruleFacets';
 import { replaceLineEdit, replaceSpanEdit } from './istioEdits';
 
-/** Facet keys whose values are marks or masks (see istio/ruleFacets.ts). */
-const markKey = /(^|:)!?(mark|set-xmark|set-mark|tproxy-mark|nfmask|ctmask)$/;
-/** Facet keys whose values are ports. */
-const portKey = /(^|:)!?(dport|sport|to-ports|on-port)$/;
+/** The option name of a facet key (`tcp:!destination-port` → `destination-port`). */
+function optionOf(key: string): string {
+  return key.slice(key.indexOf(':') + 1).replace(/^!/, '');
+}
+const isMarkKey = (key: string): boolean => key.includes(':') && markOptionNames.has(optionOf(key));
+const isPortKey = (key: string): boolean => key.includes(':') && portOptionNames.has(optionOf(key));
 
 const portNames = new Map<number, string>(Object.values(ztunnelPorts).map((p) => [p.port, p.name]));
 
@@ -45,7 +48,7 @@ function alteredRule(doc: ParsedDocument, cls: ContextClassification, rr: Recogn
       isPreferred: true,
       fixAllKey: 'istio.rewrite-altered-rule',
     };
-    if (rr.id === 'N6' && rr.missingKeys.some((k) => /dport$/.test(k))) {
+    if (rr.id === 'N6' && rr.missingKeys.some(isPortKey)) {
       findings.push(
         finding(
           'istio.missing-hbone-exclusion',
@@ -80,7 +83,7 @@ function valueFinding(rr: RecognizedRule, m: ValueMismatch): Finding {
     fixAllKey: 'istio.correct-value',
   };
   const what = `${rr.id} (${rr.entry.title})`;
-  if (markKey.test(m.key)) {
+  if (isMarkKey(m.key)) {
     const role = roleOf(m.variable);
     if (!m.actual.includes('/') && m.expected.includes('/')) {
       return finding(
@@ -97,7 +100,7 @@ function valueFinding(rr: RecognizedRule, m: ValueMismatch): Finding {
       { fixes: [fix] },
     );
   }
-  if (portKey.test(m.key)) {
+  if (isPortKey(m.key)) {
     const expectedPort = Number(m.expected);
     const actualPort = Number(m.actual);
     const expectedName = portNames.get(expectedPort) ?? `port ${m.expected}`;

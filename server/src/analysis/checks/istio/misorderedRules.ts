@@ -11,6 +11,7 @@ import {
   sidecarCatchAllConstraints,
 } from '../../../istio/orderConstraints';
 import type { RecognizedRule } from '../../../istio/recognize';
+import { expectedInpodRuleSet } from '../../../istio/generations';
 import {
   canonicalRank,
   deleteLineEdit,
@@ -76,11 +77,8 @@ function pairViolations(doc: ParsedDocument, cls: ContextClassification): Findin
     const details = violations
       .map((v) => `before ${v.late.id} (${v.late.entry.title}): ${v.consequence}`)
       .join('; ');
-    const chainRules = rec
-      .filter((r) => r.table === flagged.table && r.rule.chain === flagged.rule.chain)
-      .map((rr) => ({ rr, rank: canonicalRank(cls, rr) }))
-      .filter((x): x is { rr: RecognizedRule; rank: number } => x.rank !== undefined);
-    const edit = reorderChainEdit(doc, chainRules);
+    const chainRules = rec.filter((r) => r.table === flagged.table && r.rule.chain === flagged.rule.chain);
+    const edit = reorderChainEdit(doc, bestRanking(cls, chainRules));
     findings.push(
       finding(
         'istio.misordered-rule',
@@ -107,6 +105,44 @@ function pairViolations(doc: ParsedDocument, cls: ContextClassification): Findin
     );
   }
   return findings;
+}
+
+/**
+ * Ranks a chain's Istio rules by canonical order. The order of the virtual-interface pairs is the
+ * annotation's, which a dump does not record, so every order of the interfaces found is tried and the
+ * one that moves the fewest lines wins (ties keep the order the interfaces first appear in).
+ */
+function bestRanking(
+  cls: ContextClassification,
+  chainRules: readonly RecognizedRule[],
+): { rr: RecognizedRule; rank: number }[] {
+  const interfaces = cls.variant?.virtualInterfaces ?? [];
+  const orders = interfaces.length > 1 && interfaces.length <= 5 ? permutations(interfaces) : [interfaces];
+  let best: { rr: RecognizedRule; rank: number }[] = [];
+  let bestUnchanged = -1;
+  for (const order of orders) {
+    const variantCls: ContextClassification = cls.variant
+      ? { ...cls, expected: expectedInpodRuleSet({ ...cls.variant, virtualInterfaces: order }) }
+      : cls;
+    const ranked = chainRules
+      .map((rr) => ({ rr, rank: canonicalRank(variantCls, rr) }))
+      .filter((x): x is { rr: RecognizedRule; rank: number } => x.rank !== undefined);
+    const slots = ranked.map((x) => x.rr.rule.line).sort((a, b) => a - b);
+    const sorted = [...ranked].sort((a, b) => a.rank - b.rank || a.rr.rule.line - b.rr.rule.line);
+    const unchanged = sorted.filter((x, i) => x.rr.rule.line === slots[i]).length;
+    if (unchanged > bestUnchanged) {
+      best = ranked;
+      bestUnchanged = unchanged;
+    }
+  }
+  return best;
+}
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 function moveToFrontEdits(
