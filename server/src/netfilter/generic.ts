@@ -174,6 +174,8 @@ export const genericOptions: readonly OptionSpec[] = [
     summary:
       'Interface the packet arrived on (PREROUTING, INPUT, FORWARD only). A trailing `+` matches every name with that prefix.',
     once: true,
+    // iptables refuses -i on OUTPUT/POSTROUTING by chain name ("Can't use -i with OUTPUT").
+    hooks: ['PREROUTING', 'INPUT', 'FORWARD'],
   },
   {
     name: 'out-interface',
@@ -185,6 +187,8 @@ export const genericOptions: readonly OptionSpec[] = [
     summary:
       'Interface the packet leaves on (FORWARD, OUTPUT, POSTROUTING only). A trailing `+` matches every name with that prefix.',
     once: true,
+    // iptables refuses -o on PREROUTING/INPUT by chain name ("Can't use -o with INPUT").
+    hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'],
   },
   {
     name: 'fragments',

@@ -389,12 +389,14 @@ export const matchModules: readonly ModuleSpec[] = [
         'flag',
         '--limit-iface-in',
         'Look the type up only on the incoming interface (PREROUTING, INPUT, FORWARD).',
+        { hooks: ['PREROUTING', 'INPUT', 'FORWARD'] },
       ),
       option(
         'limit-iface-out',
         'flag',
         '--limit-iface-out',
         'Look the type up only on the outgoing interface (OUTPUT, POSTROUTING, FORWARD).',
+        { hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'] },
       ),
     ],
   },
@@ -701,6 +703,8 @@ export const matchModules: readonly ModuleSpec[] = [
   },
   {
     name: 'rpfilter',
+    // Observed: refused in nat PREROUTING, accepted in raw and mangle PREROUTING (both backends).
+    tables: ['raw', 'mangle'],
     hooks: ['PREROUTING'],
     summary: 'Reverse-path filter: the reply to the packet would leave on the interface it came in on.',
     source: src('rpfilter'),

@@ -64,6 +64,13 @@ export interface OptionSpec {
   readonly required?: boolean;
   /** Names of options of the same module that cannot be combined with this one. */
   readonly conflicts?: readonly string[];
+  /**
+   * Hooks where the option is accepted (undefined = wherever its module/target is). Narrows the
+   * owner's placement: `TCPMSS --clamp-mss-to-pmtu`, `addrtype --limit-iface-in`, `-i`/`-o`.
+   */
+  readonly hooks?: readonly Hook[];
+  /** Argument values the kernel only accepts with `-p` of one of these protocols in the same rule. */
+  readonly valueRequiresProtocol?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** An iptables command (`-A`, `--insert` …) as the command-line parser knows it. */
@@ -98,6 +105,8 @@ export interface ModuleSpec {
   readonly requiresProtocol?: readonly string[];
   /** Hooks where the kernel accepts the match (undefined = everywhere). Checked at commit time. */
   readonly hooks?: readonly Hook[];
+  /** Tables where the kernel accepts the match (undefined = any). Checked at commit time. */
+  readonly tables?: readonly TableName[];
   readonly options: readonly OptionSpec[];
   readonly summary: string;
   /** e.g. `iptables-extensions(8), "mark"` */
@@ -124,6 +133,16 @@ export interface TargetSpec {
   readonly hooks?: readonly Hook[];
   /** The target's port options need `-p` of one of these. */
   readonly requiresProtocol?: readonly string[];
+  /**
+   * The kernel refuses the target unless the rule that carries it has `-p` of one of these, not
+   * negated (TPROXY: tcp/udp; TCPMSS, SYNPROXY, TCPOPTSTRIP: tcp). Observed on both backends.
+   */
+  readonly kernelRequiresProtocol?: readonly string[];
+  /**
+   * Only this backend enforces `tables`/`hooks`: iptables-nft implements TRACE natively and
+   * accepts it in any table. Undefined = both backends enforce them.
+   */
+  readonly placementEnforcedBy?: 'legacy';
   readonly family?: 4 | 6;
   readonly summary: string;
   readonly source: string;

@@ -60,3 +60,10 @@ export function isBuiltinChain(table: string, name: string): name is Hook {
 
 /** Every builtin table name. */
 export const tableNames: readonly TableName[] = tables.map((t) => t.name);
+
+/**
+ * Levels of user chains nf_tables follows below a builtin chain (NFT_JUMP_STACK_SIZE is 16 stack
+ * slots, the builtin chain's included). Observed with iptables-nft-restore 1.8.9 on Linux 6.18:
+ * 15 nested user chains load, a 16th fails with "Too many links"; iptables-legacy has no such limit.
+ */
+export const nftMaxJumpDepth = 15;

@@ -91,6 +91,8 @@ export const targetSpecs: readonly TargetSpec[] = [
   },
   {
     name: 'DROP',
+    // iptables itself refuses DROP in nat: "The nat table is not intended for filtering" (both backends, 1.8.9).
+    tables: ['raw', 'mangle', 'filter', 'security'],
     options: [],
     termination: 'final',
     summary: 'Discards the packet silently.',
@@ -105,6 +107,8 @@ export const targetSpecs: readonly TargetSpec[] = [
   },
   {
     name: 'REJECT',
+    // ipt_REJECT/ip6t_REJECT register for the filter table only: refused in mangle/raw/nat/security INPUT too (observed).
+    tables: ['filter'],
     hooks: ['INPUT', 'FORWARD', 'OUTPUT'],
     termination: 'final',
     summary: 'Drops the packet and sends an error reply (default ICMP port unreachable).',
@@ -117,6 +121,7 @@ export const targetSpecs: readonly TargetSpec[] = [
         'The reply to send: an ICMP(v6) error or `tcp-reset`.',
         {
           default: 'icmp-port-unreachable',
+          valueRequiresProtocol: { 'tcp-reset': ['tcp'], 'tcp-rst': ['tcp'] },
         },
       ),
     ],
@@ -250,6 +255,7 @@ export const targetSpecs: readonly TargetSpec[] = [
     tables: ['mangle'],
     hooks: ['PREROUTING'],
     requiresProtocol: ['tcp', 'udp'],
+    kernelRequiresProtocol: ['tcp', 'udp'],
     termination: 'terminal',
     summary:
       'Hands the packet to a local transparent socket without rewriting it, and marks it. Needs an `ip rule fwmark … lookup` with a local route to deliver it.',
@@ -357,6 +363,7 @@ export const targetSpecs: readonly TargetSpec[] = [
   {
     name: 'TRACE',
     tables: ['raw'],
+    placementEnforcedBy: 'legacy',
     termination: 'continue',
     summary: 'Marks the packet so every rule it traverses emits a trace event (`xtables-monitor --trace`).',
     source: kernel('TRACE'),
@@ -372,19 +379,21 @@ export const targetSpecs: readonly TargetSpec[] = [
   },
   {
     name: 'TCPMSS',
-    hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'],
     requiresProtocol: ['tcp'],
+    kernelRequiresProtocol: ['tcp'],
     termination: 'continue',
     summary: 'Rewrites the MSS option of TCP SYN packets.',
     source: kernel('TCPMSS'),
     options: [
       valued('set-mss', 'number', '--set-mss value', 'Set the MSS to this value.'),
-      flag('clamp-mss-to-pmtu', '--clamp-mss-to-pmtu', 'Clamp the MSS to the path MTU minus 40 (IPv4).'),
+      flag('clamp-mss-to-pmtu', '--clamp-mss-to-pmtu', 'Clamp the MSS to the path MTU minus 40 (IPv4).', {
+        // Only the clamping mode is hook-restricted; --set-mss loads everywhere (observed, both backends).
+        hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'],
+      }),
     ],
   },
   {
     name: 'CLASSIFY',
-    tables: ['mangle'],
     hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'],
     termination: 'continue',
     summary: 'Sets skb->priority, i.e. the qdisc class.',
@@ -525,7 +534,6 @@ export const targetSpecs: readonly TargetSpec[] = [
   },
   {
     name: 'TEE',
-    tables: ['mangle'],
     termination: 'continue',
     summary: 'Clones the packet and routes the clone to a gateway.',
     source: kernel('TEE'),
@@ -570,6 +578,7 @@ export const targetSpecs: readonly TargetSpec[] = [
     name: 'SYNPROXY',
     hooks: ['INPUT', 'FORWARD'],
     requiresProtocol: ['tcp'],
+    kernelRequiresProtocol: ['tcp'],
     termination: 'terminal',
     summary: 'Answers TCP SYNs itself and only then opens the real connection (SYN-flood protection).',
     source: kernel('SYNPROXY'),
@@ -585,6 +594,7 @@ export const targetSpecs: readonly TargetSpec[] = [
     name: 'TCPOPTSTRIP',
     tables: ['mangle'],
     requiresProtocol: ['tcp'],
+    kernelRequiresProtocol: ['tcp'],
     termination: 'continue',
     summary: 'Removes TCP options from the header.',
     source: kernel('TCPOPTSTRIP'),
