@@ -32,7 +32,9 @@ export function loadGrammar(): Promise<vsctm.IGrammar> {
         createOnigString: (text: string) => new oniguruma.OnigString(text),
       }),
       loadGrammar: async (scopeName) =>
-        scopeName === 'source.iptables' ? vsctm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath) : null,
+        scopeName === 'source.iptables'
+          ? vsctm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath)
+          : null,
     });
     const grammar = await registry.loadGrammar('source.iptables');
     if (!grammar) throw new Error(`cannot load ${grammarPath}`);
