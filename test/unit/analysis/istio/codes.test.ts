@@ -89,9 +89,17 @@ describe('istio.* diagnostics on inline documents', () => {
     assert.equal(applyFirstFix(text, f), doc(base));
   });
 
-  it('Should flag a missing mangle table as istio.missing-chain', () => {
-    const f = only(doc(nat), 'istio.missing-chain');
+  it('Should flag a mangle table without Istio chains as istio.missing-chain', () => {
+    const emptyMangle = ['*mangle', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', 'COMMIT'];
+    const f = only(doc([...emptyMangle, ...nat]), 'istio.missing-chain');
     assert.equal(f.span.line, 0);
+  });
+
+  it('Should take a dump of the nat table alone as partial (iptables-save -t nat), not as missing rules', () => {
+    const findings = istioFindings(doc(nat)).filter(
+      (f) => f.severity === 'error' || f.severity === 'warning',
+    );
+    assert.deepEqual(findings, [], describeFindings(findings));
   });
 
   it('Should flag R3 without R4 as istio.missing-pair-half and insert R4', () => {

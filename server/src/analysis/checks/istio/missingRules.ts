@@ -2,6 +2,8 @@ import type { Check } from '../../check';
 import type { Finding, Severity } from '../../findings';
 import { finding } from '../../findings';
 import { analyzeIstio } from '../../../istio/classify';
+import { ambientChains } from '../../../istio/constants';
+import type { TableModel } from '../../../model/ruleset';
 import type { ContextClassification } from '../../../istio/classify';
 import { catalogueEntry } from '../../../istio/catalogue';
 import type { ExpectedRule } from '../../../istio/generations';
@@ -31,10 +33,13 @@ function missingInContext(cls: ContextClassification): Finding[] {
   const reportedTables = new Set<string>();
   for (const expectedChain of cls.expected) {
     const table = ctx.tableByName.get(expectedChain.table);
-    if (!table) {
-      if (expectedChain.rules.length > 0 && !reportedTables.has(expectedChain.table)) {
-        reportedTables.add(expectedChain.table);
-        findings.push(missingTable(cls, expectedChain.table));
+    // A table that is absent altogether is taken as a partial dump (`iptables-save -t nat`), not as missing rules.
+    if (!table) continue;
+    const istioChainsPresent = ctx.recognized.some((rr) => rr.table === table) || hasIstioChain(table);
+    if (!istioChainsPresent) {
+      if (expectedChain.rules.length > 0 && !reportedTables.has(table.name)) {
+        reportedTables.add(table.name);
+        findings.push(missingTable(cls, table));
       }
       continue;
     }
@@ -53,19 +58,21 @@ function missingInContext(cls: ContextClassification): Finding[] {
   return findings;
 }
 
-function missingTable(cls: ContextClassification, tableName: string): Finding {
-  const first = cls.context.tables[0];
-  const span = first ? first.nameSpan : { line: 0, start: 0, end: 0 };
+function hasIstioChain(table: TableModel): boolean {
+  return Object.values(ambientChains).some((name) => table.chains.get(name)?.declarationSpan !== undefined);
+}
+
+function missingTable(cls: ContextClassification, table: TableModel): Finding {
   const consequence =
-    tableName === 'mangle'
+    table.name === 'mangle'
       ? "the connection-marking rules are absent, so the app's replies on connections ztunnel delivered are not steered back to ztunnel and those connections hang"
-      : tableName === 'nat'
+      : table.name === 'nat'
         ? 'no traffic is captured: everything bypasses ztunnel (no mTLS, no policy, no telemetry)'
         : "ztunnel's upstream DNS traffic has no conntrack zone of its own: intermittent DNS failures";
   return finding(
     'istio.missing-chain',
-    span,
-    `This ${cls.context.family === 'ipv6' ? 'IPv6 ' : ''}Istio rule set has no ${tableName} table with ISTIO_PRERT/ISTIO_OUTPUT: ${consequence}.`,
+    table.nameSpan,
+    `This ${cls.context.family === 'ipv6' ? 'IPv6 ' : ''}${table.name} table has none of Istio's chains (ISTIO_PRERT/ISTIO_OUTPUT) although the rest of the dump is an Istio ambient pod: ${consequence}.`,
   );
 }
 
