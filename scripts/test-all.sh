@@ -54,7 +54,7 @@ step build check npm run --silent build
 step unit mocha npx mocha
 step grammar plain bash test/grammar/run.sh
 if [ "$(id -u)" -eq 0 ] && command -v iptables-restore >/dev/null; then
-  step kernel mocha npx mocha --spec 'test/kernel/**/*.test.ts' --timeout 600000
+  step kernel mocha npx mocha --config test/kernel/.mocharc.json
 else
   echo "=== kernel: skipped — needs root and iptables (run .ci/run or sudo npm test)"
 fi
