@@ -8,6 +8,12 @@
  * - legacy accepts ⇔ we report no error and no legacy warning — or nft rejects too, in which case
  *   our errors already say so; when legacy rejects, our first error-or-legacy-warning is on its line.
  *
+ * Only findings that speak about loadability take part: the `syntax.*` and `netfilter.*` codes.
+ * `istio.*` and `lint.*` findings judge what a rule set means, not whether the tool loads it, so an
+ * Istio "missing rule" error is not a claim that iptables-restore refuses the file.
+ * A legacy-only claim is a warning whose message says iptables-legacy(-restore) refuses, rejects or
+ * fails the file.
+ *
  * "On the line it names" depends on what kind of line the tool named:
  * - a rule or declaration line: the finding is on that line, or that line is one of the jumps in the
  *   finding's related information (nft validates hooks and loops as each rule is added, so it may
@@ -29,13 +35,23 @@ export interface ToolVerdict {
   readonly message?: string;
 }
 
-/** Findings that claim a legacy-only rejection. */
-export function legacyWarnings(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.severity === 'warning' && /iptables-legacy/.test(f.message));
+/** Whether a finding's code speaks about loadability (see the header). */
+export function aboutLoadability(f: Finding): boolean {
+  return f.code.startsWith('syntax.') || f.code.startsWith('netfilter.');
 }
 
+const legacyRefusal = /iptables-legacy(?:-restore)?\b[^.;]*\b(?:refuses|rejects|fails)/;
+
+/** Findings that claim a legacy-only rejection. */
+export function legacyWarnings(findings: readonly Finding[]): Finding[] {
+  return findings.filter(
+    (f) => aboutLoadability(f) && f.severity === 'warning' && legacyRefusal.test(f.message),
+  );
+}
+
+/** Findings that claim iptables-nft refuses the file. */
 export function errors(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.severity === 'error');
+  return findings.filter((f) => aboutLoadability(f) && f.severity === 'error');
 }
 
 /** Disagreements between our findings and one backend's verdict; empty when they agree. */

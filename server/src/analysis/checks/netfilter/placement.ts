@@ -1,0 +1,101 @@
+import type { CommandLine } from '../../../model/syntax';
+import type { Rule } from '../../../model/rule';
+import type { JumpEdge, Ruleset, TableModel } from '../../../model/ruleset';
+import type { Hook, TableName } from '../../../netfilter/spec';
+import type { ParsedDocument } from '../../../parser/parseDocument';
+import { hooksReaching, pathFrom, reachOf } from './reachability';
+
+/** Where a match, target or option may be used, as the knowledge base states it. */
+export interface Placement {
+  readonly tables?: readonly TableName[];
+  readonly hooks?: readonly Hook[];
+}
+
+/** The first hook that reaches a rule although the restriction excludes it, with a witness path. */
+export interface HookViolation {
+  readonly hook: Hook;
+  readonly path: readonly JumpEdge[];
+  /** Every hook that reaches the rule's chain (for the message). */
+  readonly reaching: readonly Hook[];
+}
+
+/** Whether a table name is allowed by a placement (no table list = any table). */
+export function tableAllowed(placement: Placement, table: string): boolean {
+  return placement.tables === undefined || (placement.tables as readonly string[]).includes(table);
+}
+
+/**
+ * The first builtin chain that reaches `chain` in `table` but is not among the allowed hooks.
+ * Undefined when the placement has no hook list, the chain is unreachable (the kernel does not
+ * validate it) or every reaching hook is allowed.
+ */
+export function hookViolation(
+  table: TableModel,
+  chain: string,
+  placement: Placement,
+): HookViolation | undefined {
+  const allowed = placement.hooks;
+  if (allowed === undefined) {
+    return undefined;
+  }
+  const reach = reachOf(table);
+  const reaching = hooksReaching(reach, chain);
+  const bad = reaching.find((h) => !allowed.includes(h));
+  return bad === undefined ? undefined : { hook: bad, path: pathFrom(reach, bad, chain), reaching };
+}
+
+/** `nat PREROUTING and OUTPUT`, `the nat table`, `PREROUTING` … for messages. */
+export function describePlacement(placement: Placement): string {
+  const tables = placement.tables ? placement.tables.join('/') : '';
+  const hooks = placement.hooks ? joinWords(placement.hooks) : '';
+  if (tables && hooks) {
+    return `${tables} ${hooks}`;
+  }
+  if (tables) {
+    return `the ${tables} table`;
+  }
+  return hooks;
+}
+
+function joinWords(words: readonly string[]): string {
+  return words.length <= 1
+    ? words.join('')
+    : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** Every effective rule of every table block, with its table (what a commit hands the kernel). */
+export function* effectiveRules(ruleset: Ruleset): Generator<{ table: TableModel; rule: Rule }> {
+  for (const table of ruleset.tables) {
+    for (const chain of table.chains.values()) {
+      for (const rule of chain.rules) {
+        yield { table, rule };
+      }
+    }
+  }
+}
+
+/**
+ * Every command line that hands a rule to the backend (-A, -I, -R), with its table block. nft
+ * validates each rule as it is added, so a table restriction fails even for a rule a later -D
+ * removes; iptables' own placement checks run on every command that carries a rule (-D included).
+ */
+export function* commandRules(
+  doc: ParsedDocument,
+  verbs: ReadonlySet<string>,
+): Generator<{ table: TableModel | undefined; command: CommandLine; rule: Rule }> {
+  for (const line of doc.tree.lines) {
+    if (
+      line.kind === 'command' &&
+      line.rule !== undefined &&
+      line.verb !== undefined &&
+      verbs.has(line.verb)
+    ) {
+      yield { table: doc.ruleset.tableAt(line.line), command: line, rule: line.rule };
+    }
+  }
+}
+
+/** Verbs whose rule nft adds to the kernel. */
+export const addingVerbs: ReadonlySet<string> = new Set(['append', 'insert', 'replace']);
+/** Verbs whose rule goes through iptables' command-line checks. */
+export const ruleVerbs: ReadonlySet<string> = new Set(['append', 'insert', 'replace', 'delete', 'check']);
