@@ -65,3 +65,9 @@ export const interfaceDocs: Readonly<Record<string, string>> = {
 /** Source: iptables(8) `-i`/`-o`. */
 export const interfaceWildcardDoc =
   'A trailing `+` matches every interface whose name starts with the text before it; `+` alone matches any interface.';
+
+/** Direction flags of `--match-set name flags`. Source: iptables-extensions(8), "set". */
+export const setFlagDocs: Readonly<Record<string, string>> = {
+  src: "the packet's source address (or port) is looked up",
+  dst: "the packet's destination address (or port) is looked up",
+};

@@ -385,6 +385,37 @@ describe('Hover (language service)', () => {
     });
   });
 
+  describe('node (host) rules', () => {
+    // The host netns rules, as iptables-nft-save prints Istio's hostprobe golden.
+    const host = [
+      '*nat', // line 0
+      ':POSTROUTING ACCEPT [0:0]', // line 1
+      ':ISTIO_POSTRT - [0:0]', // line 2
+      '-A POSTROUTING -j ISTIO_POSTRT', // line 3
+      '-A ISTIO_POSTRT -p tcp -m owner --socket-exists -m set --match-set istio-inpod-probes-v4 dst -j SNAT --to-source 169.254.7.127', // line 4
+      'COMMIT', // line 5
+    ];
+    const at = (needle: string, offset = 1) => {
+      const copy = [...host];
+      const i = copy[4]!.indexOf(needle) + offset;
+      copy[4] = copy[4]!.slice(0, i) + cursor + copy[4]!.slice(i);
+      return hoverAt(copy).text;
+    };
+
+    it("Should explain the probe ipset as the node's ambient pod IPs", () => {
+      assert.match(at('istio-inpod'), /ambient pods on this node/);
+    });
+
+    it('Should explain the dst flag of --match-set', () => {
+      assert.match(at(' dst', 2), /destination address/);
+    });
+
+    it('Should explain the SNAT address as the probe address and name rule H2 on -A', () => {
+      assert.match(at('169.254'), /kubelet probe SNAT address/);
+      assert.match(at('-A', 0), /Istio rule H2/);
+    });
+  });
+
   describe('commands and rejected lines', () => {
     const commands = [
       '*filter', // line 0

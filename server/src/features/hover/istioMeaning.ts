@@ -12,7 +12,7 @@ import {
   ztunnelPorts,
 } from '../../istio/constants';
 import { catalogueEntries } from '../../istio/catalogue';
-import { sidecarChainDocs, sidecarMarks, sidecarPortDocs } from '../../istio/sidecarDocs';
+import { probeIpsetDocs, sidecarChainDocs, sidecarMarks, sidecarPortDocs } from '../../istio/hoverDocs';
 import { canonicalAddress } from '../../format/addresses';
 import type { IstioContext } from './istioContext';
 import { isAmbient, isSidecarChain } from './istioContext';
@@ -131,4 +131,11 @@ export function istioChainMeaning(ctx: IstioContext, table: string, chain: strin
   );
   for (const a of annotations) lines.push(`\`${a.name}\`: ${a.effect}`);
   return lines;
+}
+
+/** One line on an ipset name Istio uses, or undefined. */
+export function istioIpsetMeaning(ctx: IstioContext, name: string): string | undefined {
+  if (ctx.kind === 'none') return undefined;
+  const doc = probeIpsetDocs.find((d) => d.name === name);
+  return doc ? `**Istio:** ${doc.summary}. _(${doc.source.file})_` : undefined;
 }

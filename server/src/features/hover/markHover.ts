@@ -99,18 +99,31 @@ function xmarkOf(
   return { value: parsed.value >>> 0, mask: (parsed.mask ?? 0xffffffff) >>> 0 };
 }
 
-/** The role of a mark-valued option, from who owns it and its name. */
+/** Target options whose argument is a `value[/mask]` update, and those that are masks. Source: iptables-extensions(8) MARK, CONNMARK, TPROXY. */
+const markUpdateOptions = new Set([
+  'set-xmark',
+  'set-mark',
+  'and-mark',
+  'or-mark',
+  'xor-mark',
+  'tproxy-mark',
+]);
+const maskOptions = new Set(['nfmask', 'ctmask', 'mask']);
+
+/** The role of a mark-valued option, from who owns it and its canonical name; undefined for anything else. */
 export function markRoleOf(
   ownerKind: 'match' | 'target',
   moduleOrTarget: string,
   optionName: string,
 ): MarkRole | undefined {
-  if (/(^|-)mask$/.test(optionName) || optionName === 'nfmask' || optionName === 'ctmask') return 'mask';
   if (ownerKind === 'match') {
+    if (optionName !== 'mark') return undefined;
     if (moduleOrTarget === 'mark') return 'test-nfmark';
     if (moduleOrTarget === 'connmark') return 'test-ctmark';
     return undefined;
   }
+  if (maskOptions.has(optionName)) return 'mask';
+  if (!markUpdateOptions.has(optionName)) return undefined;
   if (moduleOrTarget === 'MARK' || moduleOrTarget === 'TPROXY') return 'set-nfmark';
   if (moduleOrTarget === 'CONNMARK') return 'set-ctmark';
   return undefined;

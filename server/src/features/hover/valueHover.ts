@@ -12,12 +12,13 @@ import {
   interfaceWildcardDoc,
   protocolNames,
   protocolNumbers,
+  setFlagDocs,
 } from '../../netfilter/valueDocs';
 import { findImplicitModule } from '../../netfilter/lookup';
 import type { HoverContent } from './markdown';
 import { code } from './markdown';
 import type { IstioContext } from './istioContext';
-import { istioAddressMeaning, istioMarkMeaning, istioPortMeaning } from './istioMeaning';
+import { istioAddressMeaning, istioIpsetMeaning, istioMarkMeaning, istioPortMeaning } from './istioMeaning';
 import { addressRange, describeAddressRange } from './addresses';
 import { markRoleOf, markValueHover } from './markHover';
 import { groupThousands } from './counters';
@@ -55,7 +56,8 @@ export function valueHover(site: ValueSite): HoverContent {
     (kind === 'interface' ? interfaceHover(site) : undefined) ??
     (kind === 'protocol' ? protocolHover(site) : undefined) ??
     (kind === 'ctstate-list' ? wordListHover(site, ctstateDocs, 'conntrack state') : undefined) ??
-    (kind === 'ctstatus-list' ? wordListHover(site, ctstatusDocs, 'conntrack status') : undefined);
+    (kind === 'ctstatus-list' ? wordListHover(site, ctstatusDocs, 'conntrack status') : undefined) ??
+    (kind === 'set-spec' ? setSpecHover(site) : undefined);
   if (decoded) return decoded;
   return {
     headline: `${code(site.token.text)} — value of ${site.use.token.text}`,
@@ -77,12 +79,7 @@ function markHover(site: ValueSite): HoverContent | undefined {
       : owner.kind === 'target'
         ? markRoleOf('target', owner.target.name, optionName)
         : undefined;
-  if (
-    !role ||
-    (site.spec && site.spec.value !== 'mark' && site.spec.value !== 'number' && site.spec.value !== 'string')
-  ) {
-    return undefined;
-  }
+  if (!role) return undefined;
   const hover = markValueHover(
     site.token.text,
     role,
@@ -260,4 +257,24 @@ function wordListHover(site: ValueSite, docs: Readonly<Record<string, string>>, 
   const details = words.map((w) => `${code(w)}: ${docs[w.toUpperCase()] ?? `not a known ${what}`}`);
   if (site.use.negated) details.push('Negated with `!`: matches when the state is none of these.');
   return { headline: `${site.token.text} — ${what}${words.length > 1 ? 's (any of)' : ''}`, details };
+}
+
+/** `--match-set name flags`: the set (with its Istio meaning) or the direction flags. */
+function setSpecHover(site: ValueSite): HoverContent {
+  if (site.argIndex === 0) {
+    const meaning = istioIpsetMeaning(site.istio, site.token.text);
+    return {
+      headline: `${site.token.text} — ipset`,
+      details: [
+        'An ipset created outside iptables (`ipset create`); its members are not part of this dump.',
+        ...(site.use.negated ? ['Negated with `!`: matches when the packet is not in the set.'] : []),
+      ],
+      after: meaning ? [meaning] : [],
+    };
+  }
+  const flags = site.token.text.split(',');
+  return {
+    headline: `${site.token.text} — ipset lookup direction`,
+    details: flags.map((f, i) => `Dimension ${i + 1}: ${setFlagDocs[f] ?? `${code(f)} is not src or dst`}.`),
+  };
 }

@@ -1,10 +1,11 @@
 import type { Provenance } from './constants';
-import { sidecarChains, sidecarPorts } from './constants';
+import { probeIpsets, sidecarChains, sidecarPorts } from './constants';
 
 /**
- * Sidecar-mode facts hovers need beyond the port numbers of constants.ts: what each port is for and the
- * TPROXY marks. Kept apart from the ambient constants because the same numbers mean different things
- * (istio-ambient.md §9: "A hover must not describe a sidecar TPROXY `0x539` as the ztunnel mark").
+ * Istio facts hovers need beyond the values of constants.ts: what each sidecar port and chain is for, the
+ * sidecar TPROXY marks, and what the host probe ipsets hold. Sidecar facts are kept apart from the ambient
+ * constants because the same numbers mean different things (istio-ambient.md §9: "A hover must not
+ * describe a sidecar TPROXY `0x539` as the ztunnel mark").
  */
 
 const constantsGo = 'istio/istio tools/istio-iptables/pkg/constants/constants.go';
@@ -25,7 +26,8 @@ export const sidecarPortDocs: readonly SidecarPortDoc[] = [
   },
   {
     port: sidecarPorts.inbound,
-    summary: "Envoy's inbound capture port: ISTIO_IN_REDIRECT sends inbound TCP here",
+    summary:
+      "Envoy's inbound capture port: ISTIO_IN_REDIRECT (REDIRECT mode) or ISTIO_TPROXY (TPROXY mode) sends inbound TCP here",
     source: { file: constantsGo, version: snapshot },
   },
   {
@@ -95,3 +97,40 @@ export const sidecarChainDocs: Readonly<Record<(typeof sidecarChains)[number], s
   ISTIO_TPROXY: 'sidecar TPROXY mode: TPROXYs inbound TCP to Envoy (15006) with mark 1337',
   ISTIO_DROP: 'sidecar: drops packets conntrack marks INVALID (the drop-invalid option)',
 };
+
+export interface IpsetDoc {
+  readonly name: string;
+  readonly summary: string;
+  readonly source: Provenance;
+}
+
+/**
+ * The host ipsets H2 matches. Source: istio/istio cni/pkg/iptables/iptables.go (ProbeIPSet; `-v4`/`-v6`
+ * suffixes since 1.23.0), istio-ambient.md §2 and §4.
+ */
+export const probeIpsetDocs: readonly IpsetDoc[] = [
+  {
+    name: probeIpsets.ipv4,
+    summary:
+      'host ipset (hash:ip) with the IPv4 addresses of the ambient pods on this node, kept by the istio-cni agent',
+    source: {
+      file: 'istio/istio cni/pkg/iptables/iptables.go (ProbeIPSet)',
+      version: '1.23.0 … snapshot 86c9f01',
+    },
+  },
+  {
+    name: probeIpsets.ipv6,
+    summary:
+      'host ipset (hash:ip) with the IPv6 addresses of the ambient pods on this node, kept by the istio-cni agent',
+    source: {
+      file: 'istio/istio cni/pkg/iptables/iptables.go (ProbeIPSet)',
+      version: '1.23.0 … snapshot 86c9f01',
+    },
+  },
+  {
+    name: probeIpsets.unsuffixed,
+    summary:
+      'host ipset with the addresses of the ambient pods on this node (1.21–1.22 name, before the -v4/-v6 suffixes)',
+    source: { file: 'istio/istio cni/pkg/iptables/iptables.go (ProbeIPSet)', version: '1.21.0 … 1.22.x' },
+  },
+];
