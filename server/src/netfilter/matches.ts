@@ -734,12 +734,19 @@ export const matchModules: readonly ModuleSpec[] = [
     summary: 'Device group of the incoming or outgoing interface.',
     source: src('devgroup'),
     options: [
-      option('src-group', 'mark', '[!] --src-group name|value[/mask]', 'Group of the incoming interface.'),
-      option('dst-group', 'mark', '[!] --dst-group name|value[/mask]', 'Group of the outgoing interface.'),
+      // Observed (both backends): --src-group only where an input interface exists, --dst-group where an output one does.
+      option('src-group', 'mark', '[!] --src-group name|value[/mask]', 'Group of the incoming interface.', {
+        hooks: ['PREROUTING', 'INPUT', 'FORWARD'],
+      }),
+      option('dst-group', 'mark', '[!] --dst-group name|value[/mask]', 'Group of the outgoing interface.', {
+        hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'],
+      }),
     ],
   },
   {
     name: 'cgroup',
+    // Observed (both backends): refused in PREROUTING and FORWARD, where no local socket is known.
+    hooks: ['INPUT', 'OUTPUT', 'POSTROUTING'],
     summary: 'Control group of the sending socket.',
     source: src('cgroup'),
     options: [
@@ -932,6 +939,8 @@ export const matchModules: readonly ModuleSpec[] = [
   {
     name: 'realm',
     family: 4,
+    // Observed (both backends): refused in PREROUTING, before the route (and its realm) is chosen.
+    hooks: ['INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
     summary: 'Routing realm (classid) of the route used.',
     source: src('realm'),
     options: [
@@ -1013,6 +1022,8 @@ export const matchModules: readonly ModuleSpec[] = [
   },
   {
     name: 'osf',
+    // Observed (both backends): refused on the output path.
+    hooks: ['PREROUTING', 'INPUT', 'FORWARD'],
     summary: 'Passive operating-system fingerprinting of TCP SYNs.',
     source: src('osf'),
     options: [
