@@ -3,6 +3,7 @@ import type { ChainModel, JumpEdge, Ruleset, TableModel } from '../model/ruleset
 import type { Span } from '../model/span';
 import type { BuiltinPolicy, ChainLine, CommandLine, Counters, TableLine, Token } from '../model/syntax';
 import { findTable } from '../netfilter/tables';
+import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
 import type { Problems } from './problems';
 
 /** Chain state while a block is being applied; frozen into a ChainModel at the end of the block. */
@@ -87,7 +88,8 @@ export class RulesetBuilder {
       existing.declarationLine = node.line;
       return;
     }
-    if (policy === 'ACCEPT' || policy === 'DROP') {
+    const knownTable = findTable(block.tableLine.name) !== undefined;
+    if ((policy === 'ACCEPT' || policy === 'DROP') && knownTable) {
       this.problems.add(
         'syntax.policy-on-user-chain',
         node.policySpan ?? node.nameSpan,
@@ -499,6 +501,18 @@ export class RulesetBuilder {
                 `\`${a.text}' is an IPv${a.family} address in an IPv${want} table block (${want === 6 ? 'ip6tables' : 'iptables'}-restore rejects it: host/network not found).`,
               );
             }
+          }
+        }
+        const target = rule.target;
+        if (target?.kind === 'REJECT' && target.rejectWith !== undefined) {
+          const own = want === 6 ? rejectTypesV6 : rejectTypesV4;
+          const written = target.options.find((o) => o.name === 'reject-with')?.args[0];
+          if (written && own[written.text] === undefined) {
+            this.problems.add(
+              'syntax.bad-value',
+              written.span,
+              `unknown reject type "${written.text}": it is an IPv${want === 6 ? 4 : 6} type, and this is an IPv${want} table block.`,
+            );
           }
         }
         if (want === 6 && rule.fragment) {

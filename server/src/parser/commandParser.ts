@@ -144,12 +144,17 @@ class CommandState {
   private protocol: string | undefined;
   private protocolImplicitLoaded = false;
   private stopped = false;
+  private readonly problemsBefore: number;
+  /** Options already reported as repeated, so a long repeat gives one problem. */
+  private readonly reportedDuplicates = new Set<string>();
 
   constructor(
     private readonly tokens: readonly Token[],
     private readonly ctx: CommandContext,
     private readonly problems: Problems,
-  ) {}
+  ) {
+    this.problemsBefore = problems.list.length;
+  }
 
   run(): void {
     let i = 0;
@@ -462,13 +467,24 @@ class CommandState {
   }
 
   private checkOnce(existing: readonly OptionUse[], use: OptionUse, option: OptionSpec, owner: string): void {
-    if (option.once && existing.some((o) => o.name === use.name)) {
+    if (
+      option.once &&
+      existing.some((o) => o.name === use.name) &&
+      this.firstRepeat(`${owner}/${use.name}`)
+    ) {
       this.problems.add(
         'syntax.duplicate-option',
         use.token.span,
         `${owner}: option "--${option.name}" can only be used once.`,
       );
     }
+  }
+
+  /** True the first time an option repeats on this line. */
+  private firstRepeat(key: string): boolean {
+    if (this.reportedDuplicates.has(key)) return false;
+    this.reportedDuplicates.add(key);
+    return true;
   }
 
   private setCommand(command: CommandSpec, token: Token, chain?: Token): void {
@@ -544,7 +560,7 @@ class CommandState {
   private genericOption(option: OptionSpec, use: OptionUse): void {
     const name = option.name;
     const short = `-${option.short ?? ''}`;
-    if (option.once && this.generic.some((g) => g.name === name)) {
+    if (option.once && this.generic.some((g) => g.name === name) && this.firstRepeat(name)) {
       this.problems.add('syntax.duplicate-option', use.token.span, `multiple ${short} flags not allowed`);
     }
     if (name !== 'match' && name !== 'jump' && name !== 'goto') this.generic.push(use);
@@ -654,7 +670,8 @@ class CommandState {
   result(): CommandLine {
     const ctx = this.ctx;
     const verb = this.command ? verbByName[this.command.name] : undefined;
-    if (!this.command && !this.stopped) {
+    // iptables stops at the first error, so "no command" is only news when nothing else went wrong on the line.
+    if (!this.command && !this.stopped && this.problems.list.length === this.problemsBefore) {
       this.problems.add('syntax.no-command', this.tokens[0]?.span ?? ctx.span, 'no command specified');
     }
     if (this.command && this.command.chain === 'required' && !this.chain) {

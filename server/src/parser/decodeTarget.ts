@@ -196,12 +196,16 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
       return { ...base, kind: 'REJECT', rejectWith };
     }
     case 'LOG': {
-      const prefix = arg(
-        lastUse(o, 'log-prefix'),
-        (x) => (x.length > 29 ? fail(`Maximum prefix length 29 for --log-prefix`) : ok(x)),
-        problems,
-        p,
-      );
+      const prefixToken = lastUse(o, 'log-prefix')?.args[0];
+      const prefix = prefixToken?.text;
+      // The kernel's prefix buffer holds 29 characters plus the NUL; longer prefixes are cut silently.
+      if (prefix !== undefined && prefix.length > 29 && prefixToken) {
+        problems.add(
+          'syntax.value-truncated',
+          prefixToken.span,
+          `LOG: the prefix has ${prefix.length} characters; iptables keeps only the first 29 ("${prefix.slice(0, 29)}").`,
+        );
+      }
       return {
         ...base,
         kind: 'LOG',
@@ -214,15 +218,19 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
         ...base,
         kind: 'NFLOG',
         group: arg(lastUse(o, 'nflog-group'), (x) => parseDecimal(x, 65535), problems, p),
-        prefix: arg(
-          lastUse(o, 'nflog-prefix'),
-          (x) => (x.length > 64 ? fail(`Maximum prefix length 64 for --nflog-prefix`) : ok(x)),
-          problems,
-          p,
-        ),
+        prefix: lastUse(o, 'nflog-prefix')?.args[0]?.text,
       };
-    case 'MARK':
-      return { ...base, kind: 'MARK', op: decodeXmark(o, ctx, p) };
+    case 'MARK': {
+      const op = decodeXmark(o, ctx, p);
+      if (!o.some((u) => (MARK_OPS as readonly string[]).includes(u.name))) {
+        problems.add(
+          'syntax.missing-required-option',
+          t.nameToken.span,
+          'MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required',
+        );
+      }
+      return { ...base, kind: 'MARK', op };
+    }
     case 'CONNMARK': {
       const xmark = decodeXmark(o, ctx, p);
       const saveRestore = decodeSaveRestore(o, ctx);
@@ -231,6 +239,13 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
           'syntax.incompatible-options',
           base.span,
           `${p}a set operation cannot be combined with --save-mark/--restore-mark`,
+        );
+      }
+      if (!saveRestore && !o.some((u) => (MARK_OPS as readonly string[]).includes(u.name))) {
+        problems.add(
+          'syntax.missing-required-option',
+          t.nameToken.span,
+          'CONNMARK target: No operation specified (--set-xmark, --save-mark or --restore-mark)',
         );
       }
       return { ...base, kind: 'CONNMARK', op: xmark ?? saveRestore };

@@ -103,6 +103,7 @@ export function tokenizeLine(text: string, line: number, from = 0, hasNewline = 
       if (code === 0x22 /* " */) {
         quoteOpen = false;
         // The closing quote ends the token, even an empty one (`""` is an empty argument).
+        flushChunk(i);
         emit(i + 1, false);
         continue;
       }

@@ -86,7 +86,7 @@ export const syntaxCodes = {
   ),
 
   // Tokenizer.
-  'syntax.unterminated-quote': entry('syntax.unterminated-quote', 'error', 'Double quote never closed'),
+  'syntax.unterminated-quote': entry('syntax.unterminated-quote', 'warning', 'Double quote never closed'),
   'syntax.token-too-long': entry('syntax.token-too-long', 'error', 'Argument longer than 1023 bytes'),
   'syntax.too-many-arguments': entry('syntax.too-many-arguments', 'error', 'Too many arguments on one line'),
 
@@ -138,6 +138,7 @@ export const syntaxCodes = {
     'warning',
     'Comment longer than 255 characters is cut',
   ),
+  'syntax.value-truncated': entry('syntax.value-truncated', 'warning', 'Value longer than the kernel keeps'),
   'syntax.line-too-long': entry(
     'syntax.line-too-long',
     'error',
