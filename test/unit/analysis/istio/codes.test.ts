@@ -335,4 +335,86 @@ describe('istio.* diagnostics on inline documents', () => {
       doc([host[0]!, host[1]!, host[2]!, host[4]!, host[3]!, host[5]!, host[6]!]),
     );
   });
+
+  it('Should flag a virtual-interface RETURN placed before its REDIRECT as an error', () => {
+    const text = doc(
+      insertAt(
+        26,
+        '-A ISTIO_PRERT -i net1 -p tcp -j RETURN', // 26
+        '-A ISTIO_PRERT -i net1 -p tcp -j REDIRECT --to-ports 15001', // 27
+      ),
+    );
+    const f = only(text, 'istio.misordered-rule');
+    assert.equal(f.severity, 'error');
+    assert.equal(f.span.line, 26);
+    assert.match(f.message, /bypasses ztunnel entirely/);
+  });
+
+  it('Should flag the 15006 TPROXY placed before the 15008 TPROXY (TPROXY generation)', () => {
+    const text = doc([
+      '*mangle',
+      ':PREROUTING ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      ':ISTIO_OUTPUT - [0:0]',
+      ':ISTIO_PRERT - [0:0]',
+      '-A PREROUTING -j ISTIO_PRERT',
+      '-A OUTPUT -j ISTIO_OUTPUT',
+      '-A ISTIO_OUTPUT -m connmark --mark 0x111/0xfff -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff',
+      '-A ISTIO_PRERT -m mark --mark 0x539/0xfff -j CONNMARK --set-xmark 0x111/0xfff',
+      '-A ISTIO_PRERT -s 169.254.7.127/32 -p tcp -m tcp -j ACCEPT',
+      '-A ISTIO_PRERT ! -d 127.0.0.1/32 -i lo -p tcp -j ACCEPT',
+      '-A ISTIO_PRERT ! -d 127.0.0.1/32 -p tcp -m mark ! --mark 0x539/0xfff -j TPROXY --on-port 15006 --on-ip 0.0.0.0 --tproxy-mark 0x111/0xfff', // 11
+      '-A ISTIO_PRERT -p tcp -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A ISTIO_PRERT -p tcp -m tcp --dport 15008 -m mark ! --mark 0x539/0xfff -j TPROXY --on-port 15008 --on-ip 0.0.0.0 --tproxy-mark 0x111/0xfff',
+      'COMMIT',
+    ]);
+    const f = only(text, 'istio.misordered-rule');
+    assert.equal(f.span.line, 11);
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /HBONE/);
+  });
+
+  it('Should flag a sidecar catch-all jump placed before the port-exclusion RETURNs', () => {
+    const text = doc([
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':ISTIO_INBOUND - [0:0]',
+      ':ISTIO_IN_REDIRECT - [0:0]',
+      '-A PREROUTING -p tcp -j ISTIO_INBOUND',
+      '-A ISTIO_INBOUND -p tcp -j ISTIO_IN_REDIRECT', // 5
+      '-A ISTIO_INBOUND -p tcp -m tcp --dport 15008 -j RETURN',
+      '-A ISTIO_IN_REDIRECT -p tcp -j REDIRECT --to-ports 15006',
+      'COMMIT',
+    ]);
+    const f = only(text, 'istio.misordered-rule');
+    assert.equal(f.span.line, 5);
+    const fixed = applyFirstFix(text, f);
+    assert.ok(
+      fixed?.includes(
+        '-A ISTIO_INBOUND -p tcp -m tcp --dport 15008 -j RETURN\n-A ISTIO_INBOUND -p tcp -j ISTIO_IN_REDIRECT\n',
+      ),
+    );
+  });
+
+  it('Should flag a probe address that differs from the rest of the rule set', () => {
+    const text = doc(withLine(22, base[22]!.replace('169.254.7.127/32', '169.254.7.128/32')));
+    const f = only(text, 'istio.rule-altered');
+    assert.equal(f.span.line, 22);
+    assert.equal(applyFirstFix(text, f), doc(base));
+  });
+
+  it("Should flag a missing host jump on the POSTROUTING header and insert it before ISTIO_POSTRT's rule", () => {
+    const host = [
+      '*nat',
+      ':POSTROUTING ACCEPT [0:0]', // 1
+      ':ISTIO_POSTRT - [0:0]',
+      '-A POSTROUTING -j ISTIO_POSTRT', // 3
+      '-A ISTIO_POSTRT -p tcp -m owner --socket-exists -m set --match-set istio-inpod-probes-v4 dst -j SNAT --to-source 169.254.7.127',
+      'COMMIT',
+    ];
+    const text = doc(host.filter((_, i) => i !== 3));
+    const f = only(text, 'istio.missing-jump');
+    assert.equal(f.span.line, 1);
+    assert.equal(applyFirstFix(text, f), doc(host));
+  });
 });
