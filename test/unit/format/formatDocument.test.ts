@@ -241,6 +241,11 @@ describe('formatDocument: rules in iptables-save canonical form', function () {
       filter('-A INPUT -m statistic --mode random --probability 0.5 -j ACCEPT'),
       '-A INPUT -m statistic --mode random --probability 0.50000000000 -j ACCEPT',
     );
+    // kube-proxy writes 0.33333333333; the kernel keeps round(p * 2^31) / 2^31.
+    assert.equal(
+      filter('-A INPUT -m statistic --mode random --probability 0.33333333333 -j ACCEPT'),
+      '-A INPUT -m statistic --mode random --probability 0.33333333349 -j ACCEPT',
+    );
   });
 
   it('Should print IPv6 addresses compressed, lower case, with /128', function () {
