@@ -182,6 +182,8 @@ class Run {
   private readonly traces: PacketTrace[] = [];
   private readonly resolvedSpecs: (PacketSpec | undefined)[] = [];
   private readonly assumptions: Assumption[] = [];
+  /** Per packet: it reached the other end of its connection (see reachedPeer). */
+  private readonly arrived: boolean[] = [];
   readonly pending: PendingDecision[] = [];
 
   // Per-packet state.
@@ -204,6 +206,7 @@ class Run {
       const spec = this.resolveSpec(packet);
       this.resolvedSpecs.push(spec);
       if (spec === undefined) {
+        this.arrived.push(false);
         const earlier = packet.kind === 'packet' ? i : packet.of;
         const base = this.traces[earlier];
         this.traces.push({
@@ -214,13 +217,26 @@ class Run {
         });
         return;
       }
-      this.traces.push(this.tracePacket(spec, packet.description));
+      const trace = this.tracePacket(spec, packet.description);
+      this.traces.push(trace);
+      this.arrived.push(this.reachedPeer(packet, trace));
     });
     return this;
   }
 
   result(alternatives: readonly TraceResult[]): TraceResult {
     return { packets: this.traces, assumptions: this.assumptions, environment: this.env.notes, alternatives };
+  }
+
+  /**
+   * Whether a packet reached the other end of its connection: a reply must come back to where the
+   * first packet came from (a local socket, or out of the host), else the sender never sees it.
+   */
+  private reachedPeer(packet: ScenarioPacket, trace: PacketTrace): boolean {
+    if (trace.final.fate !== 'accept') return false;
+    if (packet.kind !== 'reply') return true;
+    const senderIsLocal = this.resolvedSpecs[packet.of]?.origin === 'out';
+    return senderIsLocal === (trace.final.delivered === 'local');
   }
 
   /** Turns a reply/follow-up into a concrete packet from where the earlier packet ended up. */
@@ -231,8 +247,7 @@ class Run {
     if (earlier === undefined || earlierSpec === undefined || earlier.final.fate !== 'accept')
       return undefined;
     if (packet.kind === 'again') {
-      if (packet.requires !== undefined && this.traces[packet.requires]?.final.fate !== 'accept')
-        return undefined;
+      if (packet.requires !== undefined && !this.arrived[packet.requires]) return undefined;
       return { ...earlierSpec, tcpFlags: packet.tcpFlags, ctstate: undefined, ctmark: undefined };
     }
     const f = earlier.final;
@@ -361,7 +376,10 @@ class Run {
       v = this.natHook('INPUT');
       if (v.kind !== 'accept') return this.ended(v);
       this.confirm();
-      const socketPort = tproxyPort ?? this.connection?.socketPort ?? this.state.dport;
+      const socketPort =
+        tproxyPort ??
+        (this.state.ctdir === 'ORIGINAL' ? this.connection?.socketPort : undefined) ??
+        this.state.dport;
       if (
         this.connection !== undefined &&
         this.connection.socketPort === undefined &&

@@ -42,11 +42,14 @@ function connectionsOf(scenarios: readonly Scenario[]): KernelConnection[] {
     if (first.kind !== 'packet') continue;
     const spec = first.spec;
     if (spec.protocol !== 'tcp' && spec.protocol !== 'udp') continue;
+    // A spoofed (transparent) source stands for a remote client; one nobody owns, so a stray reply is
+    // dropped silently (the peer does not forward) instead of drawing an RST the pod's counters would see.
+    const unownedClient = spec.family === 4 ? '10.0.0.99' : 'fd00:10::99';
     out.push({
       family: spec.family,
       protocol: spec.protocol,
       origin: spec.origin === 'in' ? 'in' : 'out',
-      src: formatAddress(spec.family, spec.src),
+      src: spec.transparent ? unownedClient : formatAddress(spec.family, spec.src),
       dst: formatAddress(spec.family, spec.dst),
       dport: spec.dport,
       mark: spec.mark,
