@@ -68,6 +68,16 @@ describe('Navigation and editing over a real LSP connection (stdio)', function (
     assert.equal(nat.children?.find((c) => c.name === 'ISTIO_OUTPUT')?.detail, '6 rules');
   });
 
+  it('Should find the Istio chains of every table with workspace/symbol', async () => {
+    const symbols = await client.request<{ name: string; containerName?: string }[]>('workspace/symbol', {
+      query: 'istio_out',
+    });
+    assert.deepEqual(
+      symbols.map((s) => `${s.containerName} ${s.name}`),
+      ['*mangle ISTIO_OUTPUT', '*raw ISTIO_OUTPUT', '*nat ISTIO_OUTPUT'],
+    );
+  });
+
   it('Should fold every table block', async () => {
     const ranges = await client.request<FoldingRange[]>('textDocument/foldingRange', doc);
     assert.ok(ranges.some((r) => r.startLine === natLine && lines[r.endLine] === 'COMMIT'));
@@ -174,5 +184,35 @@ describe('Navigation and editing over a real LSP connection (stdio)', function (
     });
     assert.equal(result.ok, false);
     assert.match(result.message ?? '', /off/);
+  });
+
+  it('Should publish lint diagnostics and counter hints for a -c dump with a shadowed rule', async () => {
+    const counted = 'file:///counted.rules';
+    const diagnostics = await client.open(
+      counted,
+      [
+        '*filter', // 0
+        ':INPUT ACCEPT [10:600]', // 1
+        '[7:420] -A INPUT -s 10.0.0.0/8 -j ACCEPT', // 2
+        '[0:0] -A INPUT -s 10.1.2.3/32 -p tcp -m tcp --dport 22 -j DROP', // 3
+        'COMMIT', // 4
+        '',
+      ].join('\n'),
+    );
+    const shadowed = diagnostics.find((d) => d.code === 'lint.shadowed-rule');
+    assert.equal(shadowed?.range.start.line, 3);
+    assert.deepEqual(shadowed?.tags, [1]);
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri: counted },
+      range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } },
+    });
+    assert.deepEqual(
+      hints.map((h) => [h.position.line, h.label]),
+      [
+        [1, '10 pkts · 600 B'],
+        [2, '7 pkts · 420 B'],
+        [3, '0 pkts · 0 B'],
+      ],
+    );
   });
 });
