@@ -136,8 +136,17 @@ function errorsToFindings(text: string, stderr: string, tool: string): Finding[]
   if (found.size === 0) found.set(0, message);
   return [...found.entries()].map(([line, msg]) => {
     const safeLine = Math.min(Math.max(line, 0), Math.max(lines.length - 1, 0));
-    const length = (lines[safeLine] ?? '').replace(/\r$/, '').length;
-    return finding('lint.real-tool-error', { line: safeLine, start: 0, end: length }, `${tool}: ${msg}`);
+    const lineText = (lines[safeLine] ?? '').replace(/\r$/, '');
+    // legacy reports a kernel refusal at commit time as `line <COMMIT> failed` (reference §5.2).
+    const explained =
+      lineText === 'COMMIT' && /line \d+ failed/.test(msg)
+        ? `${msg}: the kernel refused a rule of this table when it was committed (a target or match in the wrong table or chain, or a jump loop)`
+        : msg;
+    return finding(
+      'lint.real-tool-error',
+      { line: safeLine, start: 0, end: lineText.length },
+      `${tool}: ${explained}`,
+    );
   });
 }
 
