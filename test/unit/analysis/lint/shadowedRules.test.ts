@@ -93,6 +93,43 @@ describe('lint.shadowed-rule', function () {
     );
   });
 
+  it('Should not flag a mark test after a MARK that may have set the mark the earlier rule lacked', function () {
+    assert.deepEqual(
+      shadowedLines([
+        '-m mark --mark 0x1 -j ACCEPT', // 2
+        '-j MARK --set-xmark 0x1/0xffffffff', // 3
+        '-m mark --mark 0x1 -p tcp -j DROP', // 4: reached by every packet marked at line 3
+      ]),
+      [],
+    );
+  });
+
+  it('Should still flag an address test after a MARK, and anything after a LOG', function () {
+    assert.deepEqual(
+      shadowedLines([
+        '-s 10.0.0.0/8 -j ACCEPT', // 2
+        '-j MARK --set-xmark 0x1/0xffffffff', // 3
+        '-j LOG --log-prefix seen', // 4
+        '-s 10.9.9.9/32 -j DROP', // 5
+      ]),
+      [5],
+    );
+  });
+
+  it('Should forget every earlier rule after a -j to a user chain, which may change anything and return', function () {
+    const text = [
+      '*filter', // 0
+      ':INPUT ACCEPT [0:0]', // 1
+      ':X - [0:0]', // 2
+      '-A INPUT -s 10.0.0.0/8 -j ACCEPT', // 3
+      '-A INPUT -j X', // 4
+      '-A INPUT -s 10.9.9.9/32 -j DROP', // 5
+      'COMMIT', // 6
+      '',
+    ].join('\n');
+    assert.deepEqual(shadowedRules.run({ doc: parseDocument(text) }), []);
+  });
+
   it('Should not flag anything after a rule that only marks (it does not end the chain)', function () {
     assert.deepEqual(shadowedLines(['-p tcp -j MARK --set-xmark 0x1/0x1', '-p tcp --dport 80 -j DROP']), []);
   });

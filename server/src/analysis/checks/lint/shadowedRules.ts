@@ -5,6 +5,7 @@ import { covers } from './coverage';
 import { ruleTests, type RuleTests } from './ruleTests';
 import { endsChainTraversal, isUnconditional } from './terminal';
 import { describeRule } from './ruleDescription';
+import { mutationOf, survives } from './mutations';
 import { analyzeIstio } from '../../../istio/classify';
 import type { Rule } from '../../../model/rule';
 
@@ -16,6 +17,8 @@ const maxRulesPerChain = 3000;
  * REDIRECT, a goto …) for every packet the later rule would match. Coverage is proven test by test
  * (CIDR containment with any mask, port ranges, interface wildcards, marks with masks, negation,
  * protocols, conntrack states); unknown and stateful modules never prove anything.
+ * Between the two rules, nothing may have changed what the earlier rule tested (a MARK before a
+ * mark test, a jump to a user chain that may change anything and return).
  * Rules after an unconditional terminating rule are left to `lint.rule-after-terminal`. A pair of
  * rules that are both Istio's own (recognised by the Istio catalogue) is left to the istio checks:
  * Istio writes a defensive RETURN after each virtual-interface REDIRECT, which is dead by netfilter
@@ -55,6 +58,14 @@ export const shadowedRules: Check = {
             );
           }
           if (endsChainTraversal(rule)) terminators.push({ index: i, tests });
+          // A rule that changes the packet (MARK, a jump that may return …) can make a later rule match
+          // packets the earlier one did not: drop witnesses whose tests the change may affect.
+          const mutation = mutationOf(rule);
+          if (mutation !== 'none') {
+            const kept = terminators.filter((t) => t.tests.tests.every((test) => survives(test, mutation)));
+            terminators.length = 0;
+            terminators.push(...kept);
+          }
         }
       }
     }
