@@ -302,3 +302,16 @@ export const preInpodChainPrefix = 'ztunnel-';
 
 /** Istio writes each in-pod family in one `iptables-restore --noflush` call. Source: istio/istio `cni/pkg/iptables/iptables.go`. */
 export const inpodTables = ['mangle', 'nat', 'raw'] as const;
+
+/**
+ * The guardrails Istio's reconcile inserts in the pod while it rewrites the rules: in `filter`, `-I <chain> 1`
+ * of `-p tcp -j DROP` and `-p udp -j DROP` for each chain, removed again when the rewrite succeeds.
+ * Source: istio/istio `cni/pkg/iptables/iptables.go` (reconcile, 1.25+), istio-ambient.md §6.
+ */
+export const reconcileGuardrails = {
+  table: 'filter',
+  chains: ['INPUT', 'FORWARD', 'OUTPUT'],
+  protocols: ['tcp', 'udp'],
+  target: 'DROP',
+  source: { file: 'istio/istio cni/pkg/iptables/iptables.go', version: 'release 1.25.0 … snapshot 86c9f01' },
+} as const;

@@ -108,7 +108,7 @@ function valueFinding(rr: RecognizedRule, m: ValueMismatch): Finding {
     return finding(
       'istio.wrong-port',
       m.span,
-      `${what} uses port ${m.actual}${actualName ? ` (${actualName})` : ", which is not one of ztunnel's"} where Istio uses ${m.expected} (${expectedName}): ${rr.entry.consequence}.`,
+      `${what} uses port ${m.actual}${actualName ? ` (${actualName})` : ", which is not one of ztunnel's,"} where Istio uses ${m.expected} (${expectedName}): ${rr.entry.consequence}.`,
       { fixes: [fix] },
     );
   }

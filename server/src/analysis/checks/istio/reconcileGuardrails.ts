@@ -3,19 +3,21 @@ import type { Finding } from '../../findings';
 import { finding } from '../../findings';
 import type { Rule } from '../../../model/rule';
 import { analyzeIstio } from '../../../istio/classify';
+import { reconcileGuardrails } from '../../../istio/constants';
 import { deleteLineEdit } from './istioEdits';
 
-/** The chains Istio's reconcile guards, with `-I <chain> 1 -p tcp|udp -j DROP`. Source: istio/istio cni/pkg/iptables/iptables.go (1.25+). */
-const guardedChains = new Set(['INPUT', 'FORWARD', 'OUTPUT']);
+const guardedChains: ReadonlySet<string> = new Set(reconcileGuardrails.chains);
+const guardedProtocols: ReadonlySet<string> = new Set(reconcileGuardrails.protocols);
+const guardrailCount = reconcileGuardrails.chains.length * reconcileGuardrails.protocols.length;
 
 function isGuardrail(rule: Rule): boolean {
   return (
-    rule.table === 'filter' &&
+    rule.table === reconcileGuardrails.table &&
     guardedChains.has(rule.chain) &&
-    rule.target?.kind === 'DROP' &&
+    rule.target?.kind === reconcileGuardrails.target &&
     rule.protocol !== undefined &&
     !rule.protocol.negated &&
-    (rule.protocol.value === 'tcp' || rule.protocol.value === 'udp') &&
+    guardedProtocols.has(rule.protocol.value) &&
     !rule.source &&
     !rule.destination &&
     !rule.inInterface &&
@@ -35,11 +37,11 @@ export const reconcileGuardrailsCheck: Check = {
     const analysis = analyzeIstio(doc);
     const findings: Finding[] = [];
     for (const cls of analysis.contexts) {
-      const filter = cls.context.tableByName.get('filter');
+      const filter = cls.context.tableByName.get(reconcileGuardrails.table);
       if (!filter) continue;
       const guardrails = [...filter.chains.values()].flatMap((c) => c.rules.filter(isGuardrail));
       const ambient = analysis.contexts.some((c) => c.kind === 'ambient-inpod');
-      if (!ambient && guardrails.length < 6) continue;
+      if (!ambient && guardrails.length < guardrailCount) continue;
       for (const rule of guardrails) {
         findings.push(
           finding(

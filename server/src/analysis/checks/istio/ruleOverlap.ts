@@ -1,6 +1,7 @@
 import type { Rule } from '../../../model/rule';
 import type { Facet } from '../../../istio/ruleFacets';
 import { ruleFacets } from '../../../istio/ruleFacets';
+import { targetSpecs } from '../../../netfilter/targets';
 
 /**
  * Whether two rules may match a common packet. Conservative: only provable disjointness (different
@@ -42,18 +43,14 @@ function wildcard(f: Facet): boolean {
   return f.args.some((arg) => arg.endsWith('+') || arg.includes(':') || arg === 'all');
 }
 
-/** Targets that end the packet's traversal of this table at this hook (iptables-format.md §12). */
+const endingTargets: ReadonlySet<string> = new Set(
+  targetSpecs.filter((t) => t.termination !== 'continue').map((t) => t.name),
+);
+
+/**
+ * Whether a rule's target ends the packet's traversal of this chain (ACCEPT, DROP, REJECT, RETURN, the NAT
+ * verdicts, TPROXY …), read from the netfilter knowledge base (iptables-format.md §12).
+ */
 export function isTerminating(rule: Rule): boolean {
-  const kind = rule.target?.kind;
-  return (
-    kind === 'ACCEPT' ||
-    kind === 'DROP' ||
-    kind === 'REJECT' ||
-    kind === 'RETURN' ||
-    kind === 'REDIRECT' ||
-    kind === 'DNAT' ||
-    kind === 'SNAT' ||
-    kind === 'MASQUERADE' ||
-    kind === 'TPROXY'
-  );
+  return rule.target !== undefined && rule.target.kind !== 'chain' && endingTargets.has(rule.target.name);
 }
