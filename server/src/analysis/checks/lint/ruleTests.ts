@@ -46,7 +46,7 @@ export interface RuleTests {
 
 /**
  * Matches whose result depends on state that changes as packets are counted (token buckets, counters,
- * random draws, recent lists): two equal options can still disagree, so they never prove coverage.
+ * random draws, recent lists, the clock): two equal options can still disagree, so they never prove coverage.
  */
 const statefulModules = new Set([
   'limit',
@@ -58,6 +58,9 @@ const statefulModules = new Set([
   'connbytes',
   'nth',
   'random',
+  'time',
+  'nfacct',
+  'rateest',
 ]);
 
 /** The five mutually exclusive conntrack states (xt_conntrack; SNAT/DNAT are orthogonal flags). */
