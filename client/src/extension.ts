@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { registerTraceUi } from './trace/traceCommands';
 
 let client: LanguageClient | undefined;
 
@@ -59,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('iptablesLens.showOutput', () => output.show(true)),
   );
   registerCommands(context, client);
+  registerTraceUi(context, client);
   await client.start();
 }
 

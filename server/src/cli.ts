@@ -1,4 +1,5 @@
 import { runCheck } from './cli/check';
+import { runTrace } from './cli/trace';
 import type { CliIo } from './cli/io';
 import { exitCodes, processIo } from './cli/io';
 import { serverVersion } from './version';
@@ -7,9 +8,11 @@ const usage = `iptables-lens ${serverVersion} — checks and traces for iptables
 
 usage:
   iptables-lens check [--format text|json|sarif] [--disable CODE]... FILE...
+  iptables-lens trace FILE (--packet "SPEC" | --scenario NAME | --list-scenarios) [--format text|json]
   iptables-lens --version | --help
 
-exit status: 0 clean, 1 errors or warnings found, 2 usage or I/O error
+check exit status: 0 clean, 1 errors or warnings found, 2 usage or I/O error
+trace exit status: 0 traced, 1 the trace could not be completed (loop), 2 usage or I/O error
 `;
 
 /** Dispatches a subcommand; returns the exit code (never throws). */
@@ -19,6 +22,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     switch (command) {
       case 'check':
         return await runCheck(rest, io);
+      case 'trace':
+        return await runTrace(rest, io);
       case '--version':
       case '-V':
         io.stdout(`${serverVersion}\n`);

@@ -35,6 +35,9 @@ import { formatDocument } from './features/formatting';
 import { getInlayHints } from './features/inlayHints';
 import { getIstioCodeLenses } from './features/istioCodeLens';
 import { getExpectedRuleSet } from './features/compareExpected';
+import { getTraceCodeLenses } from './features/traceCodeLens';
+import { getTraceScenarios, trace } from './features/trace';
+import type { TraceResponse, TraceScenarioInfo } from '../../common/traceProtocol';
 
 /**
  * The façade every front end (LSP handlers, CLI, tests, benchmarks) goes through: one entry per
@@ -73,7 +76,10 @@ export interface LanguageService {
   getCompletions(doc: ParsedDocument, position: Position): CompletionList;
   formatDocument(doc: ParsedDocument): TextEdit[];
   getInlayHints(doc: ParsedDocument, range: Range): InlayHint[];
-  getCodeLenses(doc: ParsedDocument): CodeLens[];
+  getCodeLenses(doc: ParsedDocument, uri: string): CodeLens[];
+  /** Trace a packet spec or a built-in scenario (the `iptables/trace` request and the CLI). */
+  trace(doc: ParsedDocument, request: { packet?: string; scenario?: string }): TraceResponse;
+  getTraceScenarios(doc: ParsedDocument): TraceScenarioInfo[];
   getExpectedRuleSet(doc: ParsedDocument): { title: string; text: string } | null;
 }
 
@@ -107,7 +113,9 @@ export function createLanguageService(): LanguageService {
     getCompletions,
     formatDocument,
     getInlayHints,
-    getCodeLenses: (doc) => [...getIstioCodeLenses(doc)],
+    getCodeLenses: (doc, uri) => [...getIstioCodeLenses(doc), ...getTraceCodeLenses(doc, uri)],
+    trace,
+    getTraceScenarios,
     getExpectedRuleSet,
   };
 }

@@ -19,6 +19,7 @@ import { registerEditing } from './lsp/registerEditing';
 import { registerCodeLens } from './lsp/registerCodeLens';
 import { registerExpected } from './lsp/registerExpected';
 import { registerValidation } from './lsp/registerValidation';
+import { registerTrace } from './lsp/registerTrace';
 import { runSafeNotification } from './lsp/runSafe';
 
 import { serverVersion } from './version';
@@ -51,6 +52,7 @@ export function startServer(connection: Connection): void {
   registerCodeLens(ctx);
   registerExpected(ctx);
   registerValidation(ctx);
+  registerTrace(ctx);
 
   connection.onInitialize((params): InitializeResult => {
     const workspace = params.capabilities.workspace;
