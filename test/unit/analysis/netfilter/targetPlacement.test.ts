@@ -206,3 +206,33 @@ describe('netfilter target placement', () => {
     assert.deepEqual(netfilterFindings(doc), []);
   });
 });
+
+describe('netfilter target placement across deletions', () => {
+  it('Should still flag a misplaced builtin-chain rule that a later -D removes (nft validates it on add)', () => {
+    const doc = [
+      '*nat', //                                                  line 1
+      ':POSTROUTING ACCEPT [0:0]', //                             line 2
+      '-A POSTROUTING -p tcp -j REDIRECT --to-ports 15001', //    line 3
+      '-D POSTROUTING -p tcp -j REDIRECT --to-ports 15001', //    line 4
+      'COMMIT', //                                                line 5
+      '',
+    ].join('\n');
+    const findings = netfilterFindings(doc);
+    assert.deepEqual(placesOf(findings), [`netfilter.target-wrong-hook@3:${columnOf(doc, 3, 'REDIRECT')}`]);
+    assert.match(findings[0].message, /iptables-legacy accepts/);
+  });
+
+  it('Should judge user chains by the rule set left at COMMIT', () => {
+    const doc = [
+      '*nat', //                                        line 1
+      ':POSTROUTING ACCEPT [0:0]', //                   line 2
+      ':X - [0:0]', //                                  line 3
+      '-A POSTROUTING -j X', //                         line 4
+      '-A X -p tcp -j REDIRECT --to-ports 15001', //    line 5
+      '-F POSTROUTING', //                              line 6
+      'COMMIT', //                                      line 7
+      '',
+    ].join('\n');
+    assert.deepEqual(netfilterFindings(doc), []);
+  });
+});

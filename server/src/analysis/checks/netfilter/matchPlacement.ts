@@ -7,8 +7,9 @@ import { finding, type Finding } from '../../findings';
 import {
   commandRules,
   describePlacement,
-  effectiveRules,
   hookViolation,
+  removedRuleNote,
+  rulesToPlace,
   ruleVerbs,
   tableAllowed,
   type HookViolation,
@@ -48,7 +49,7 @@ export const matchPlacementCheck: Check = {
         }
       }
     }
-    for (const { table, rule } of effectiveRules(doc.ruleset)) {
+    for (const { table, rule, removed } of rulesToPlace(doc)) {
       for (const match of rule.matches) {
         const spec = findMatchModule(match.module);
         if (!spec || wrongTable.has(match)) {
@@ -56,7 +57,7 @@ export const matchPlacementCheck: Check = {
         }
         const violation = hookViolation(table, rule.chain, spec);
         if (violation) {
-          findings.push(hookFinding(moduleSpan(match), `-m ${match.module}`, spec, violation));
+          findings.push(hookFinding(moduleSpan(match), `-m ${match.module}`, spec, violation, removed));
           continue;
         }
         for (const use of match.options) {
@@ -64,7 +65,13 @@ export const matchPlacementCheck: Check = {
           const optionViolation = option && hookViolation(table, rule.chain, option);
           if (option && optionViolation) {
             findings.push(
-              hookFinding(use.token.span, `-m ${match.module} ${use.token.text}`, option, optionViolation),
+              hookFinding(
+                use.token.span,
+                `-m ${match.module} ${use.token.text}`,
+                option,
+                optionViolation,
+                removed,
+              ),
             );
           }
         }
@@ -84,7 +91,13 @@ function optionHooks(spec: ModuleSpec, name: string): Placement | undefined {
   return option?.hooks ? { hooks: option.hooks } : undefined;
 }
 
-function hookFinding(span: Span, what: string, placement: Placement, violation: HookViolation): Finding {
+function hookFinding(
+  span: Span,
+  what: string,
+  placement: Placement,
+  violation: HookViolation,
+  removed: boolean,
+): Finding {
   const via =
     violation.path.length === 0
       ? `this rule is in ${violation.hook}`
@@ -92,7 +105,7 @@ function hookFinding(span: Span, what: string, placement: Placement, violation: 
   return finding(
     'netfilter.match-wrong-hook',
     span,
-    `${what} is only valid in ${describePlacement({ hooks: placement.hooks })}, but ${via}; the kernel refuses the rule when the table is committed.`,
+    `${what} is only valid in ${describePlacement({ hooks: placement.hooks })}, but ${via}; the kernel refuses the rule when the table is committed.${removed ? removedRuleNote : ''}`,
     { related: relatedForPath(violation.path) },
   );
 }

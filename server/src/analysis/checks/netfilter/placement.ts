@@ -95,6 +95,37 @@ export function* commandRules(
   }
 }
 
+/**
+ * Rules added straight to a builtin chain that a later command (-D, -R, -F) removed again, so the
+ * commit never sees them. nf_tables validates a base-chain rule when it is added, so iptables-nft
+ * still refuses a misplaced one; iptables-legacy only commits the final rule set and accepts it.
+ * (Rules of user chains are validated at commit on both backends: observed in a netns.)
+ */
+export function* removedBuiltinChainRules(doc: ParsedDocument): Generator<{ table: TableModel; rule: Rule }> {
+  let effective: Set<Rule> | undefined;
+  for (const { table, rule } of commandRules(doc, addingVerbs)) {
+    if (table === undefined || table.chains.get(rule.chain)?.builtin !== true) {
+      continue;
+    }
+    effective ??= new Set([...effectiveRules(doc.ruleset)].map((e) => e.rule));
+    if (!effective.has(rule)) {
+      yield { table, rule };
+    }
+  }
+}
+
+/** The rules whose hooks are validated: the effective rule set, then removed builtin-chain rules. */
+export function rulesToPlace(doc: ParsedDocument): { table: TableModel; rule: Rule; removed: boolean }[] {
+  const out: { table: TableModel; rule: Rule; removed: boolean }[] = [];
+  for (const e of effectiveRules(doc.ruleset)) out.push({ ...e, removed: false });
+  for (const e of removedBuiltinChainRules(doc)) out.push({ ...e, removed: true });
+  return out;
+}
+
+/** Appended to a hook message when the rule is removed before the commit. */
+export const removedRuleNote =
+  ' A later command removes this rule, but iptables-nft validates a builtin-chain rule as soon as it is added and still refuses it (iptables-legacy accepts the file).';
+
 /** Verbs whose rule nft adds to the kernel. */
 export const addingVerbs: ReadonlySet<string> = new Set(['append', 'insert', 'replace']);
 /** Verbs whose rule goes through iptables' command-line checks. */

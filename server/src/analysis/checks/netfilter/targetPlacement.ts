@@ -7,8 +7,9 @@ import { finding, type Finding } from '../../findings';
 import {
   commandRules,
   describePlacement,
-  effectiveRules,
   hookViolation,
+  removedRuleNote,
+  rulesToPlace,
   ruleVerbs,
   tableAllowed,
   type HookViolation,
@@ -37,7 +38,7 @@ export const targetPlacementCheck: Check = {
       wrongTable.add(target);
       findings.push(wrongTableFinding(target, spec, rule.table, table));
     }
-    for (const { table, rule } of effectiveRules(doc.ruleset)) {
+    for (const { table, rule, removed } of rulesToPlace(doc)) {
       const target = rule.target;
       const spec = target && targetSpecOf(target);
       if (!target || !spec || wrongTable.has(target)) {
@@ -49,7 +50,8 @@ export const targetPlacementCheck: Check = {
           finding(
             'netfilter.target-wrong-hook',
             target.nameToken.span,
-            hookMessage(spec, target.name, violation, spec.placementEnforcedBy === 'legacy'),
+            hookMessage(spec, target.name, violation, spec.placementEnforcedBy === 'legacy') +
+              (removed ? removedRuleNote : ''),
             {
               related: relatedForPath(violation.path),
               ...legacyOnly(spec),
@@ -67,7 +69,7 @@ export const targetPlacementCheck: Check = {
             finding(
               'netfilter.target-wrong-hook',
               use.token.span,
-              hookMessage({ hooks: option.hooks }, what, optionViolation),
+              hookMessage({ hooks: option.hooks }, what, optionViolation) + (removed ? removedRuleNote : ''),
               { related: relatedForPath(optionViolation.path) },
             ),
           );
