@@ -461,6 +461,13 @@ describe('Hover (language service)', () => {
       assert.match(hoverAt(lines).text, /`--jum` is an abbreviation of `--jump`/);
     });
 
+    it('Should say a -j name that is neither a known target nor a declared chain cannot be loaded', () => {
+      const lines = ['*filter', ':INPUT ACCEPT [0:0]', `-A INPUT -j FOO${cursor}BAR`, 'COMMIT'];
+      const { text } = hoverAt(lines);
+      assert.match(text, /FOOBAR — unknown target/);
+      assert.match(text, /Couldn't load target/);
+    });
+
     it('Should quote the problem of a line iptables-restore rejects', () => {
       const lines = ['*filter', ':INPUT ACCEPT [0:0]', `${cursor}[0:0 -A INPUT -j ACCEPT`, 'COMMIT'];
       const { text } = hoverAt(lines);

@@ -39,7 +39,10 @@ export function istioRuleRole(ctx: IstioContext, rule: Rule): string[] {
     if (c.id === entry.id) order.push(`Must be the first rule of ${c.chain}; otherwise ${c.consequence}.`);
   }
   lines.push(...order.slice(0, maxOrderLines));
-  if (order.length > maxOrderLines) lines.push(`(${order.length - maxOrderLines} more order constraints)`);
+  if (order.length > maxOrderLines)
+    lines.push(
+      `(${order.length - maxOrderLines} more order constraint${order.length - maxOrderLines === 1 ? '' : 's'})`,
+    );
   for (const m of recognized.mismatches.slice(0, 2)) {
     lines.push(`Differs from Istio's rule: \`${m.actual}\` where Istio writes \`${m.expected}\`.`);
   }

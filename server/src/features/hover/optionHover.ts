@@ -51,7 +51,11 @@ export function optionHover(use: OptionUse, owner: OptionOwner): HoverContent {
   if (!spec) {
     return {
       headline: `${written} — ${ownerText}`,
-      details: ['Not a known option here: iptables rejects it (`unknown option`).'],
+      details: [
+        (owner.kind === 'match' && !module) || (owner.kind === 'target' && !target)
+          ? 'An option of an extension iptables-lens does not know; kept as written.'
+          : 'Not a known option here: iptables rejects it (`unknown option`).',
+      ],
     };
   }
   const details: string[] = [];

@@ -126,10 +126,17 @@ export function targetHover(
   target: Target,
   istio: IstioContext,
 ): HoverContent {
-  const spec = target.kind === 'chain' ? undefined : findTarget(target.name);
+  if (target.kind === 'chain') return chainHover(doc, doc.ruleset.tableAt(line.line), target.name, istio);
+  const spec = findTarget(target.name);
   if (!spec) {
-    const table = doc.ruleset.tableAt(line.line);
-    return chainHover(doc, table, target.name, istio);
+    return {
+      headline: `${target.name} — ${target.goto ? 'undeclared chain' : 'unknown target'}`,
+      details: [
+        target.goto
+          ? '`-g` needs a user-defined chain, and no chain of this name is declared in this table.'
+          : `Neither a target iptables-lens knows nor a chain declared in this table. iptables looks for an extension library (libxt_${target.name}.so) and fails with \`Couldn't load target\` if there is none.`,
+      ],
+    };
   }
   // Builtin verdicts are documented in iptables(8); extension targets in iptables-extensions(8).
   const builtin = spec.source.startsWith('iptables(8)');
