@@ -388,7 +388,8 @@ export class RulesetBuilder {
       this.problems.add(
         'syntax.builtin-chain-operation',
         token.span,
-        `Builtin chain \`${token.text}' cannot be deleted.`,
+        `Builtin chain \`${token.text}' cannot be deleted. iptables-legacy-restore fails on this line; iptables-nft-restore ignores it.`,
+        { severity: 'warning' },
       );
       return;
     }

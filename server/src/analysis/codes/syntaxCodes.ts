@@ -37,7 +37,6 @@ export const syntaxCodes = {
     'Chain declaration outside a table',
   ),
   'syntax.bad-counters': entry('syntax.bad-counters', 'error', 'Malformed [packets:bytes] counters'),
-  'syntax.empty-table': entry('syntax.empty-table', 'information', 'Table block declares nothing'),
 
   // Chain declarations and policies.
   'syntax.chain-name-too-long': entry(
@@ -93,7 +92,6 @@ export const syntaxCodes = {
   // Command parser.
   'syntax.no-command': entry('syntax.no-command', 'error', 'No command on the line'),
   'syntax.multiple-commands': entry('syntax.multiple-commands', 'error', 'More than one command on a line'),
-  'syntax.missing-chain': entry('syntax.missing-chain', 'error', 'Command without a chain name'),
   'syntax.bad-argument': entry('syntax.bad-argument', 'error', 'Unexpected argument'),
   'syntax.unknown-option': entry('syntax.unknown-option', 'error', 'Unknown option'),
   'syntax.option-needs-module': entry('syntax.option-needs-module', 'error', 'Option needs a match module'),
@@ -116,7 +114,6 @@ export const syntaxCodes = {
     'Option has no effect in a restore file',
   ),
   'syntax.unknown-match': entry('syntax.unknown-match', 'warning', 'Match module not known to iptables-lens'),
-  'syntax.unknown-target': entry('syntax.unknown-target', 'warning', 'Target not known to iptables-lens'),
   'syntax.bad-value': entry('syntax.bad-value', 'error', 'Invalid option value'),
   'syntax.hostname': entry('syntax.hostname', 'warning', 'Hostname resolved only at load time'),
   'syntax.missing-required-option': entry(
@@ -132,7 +129,6 @@ export const syntaxCodes = {
   'syntax.goto-non-chain': entry('syntax.goto-non-chain', 'error', '-g to something that is not a chain'),
   'syntax.fragment-in-ipv6': entry('syntax.fragment-in-ipv6', 'error', '-f in an IPv6 rule set'),
   'syntax.family-mismatch': entry('syntax.family-mismatch', 'error', 'Address of the other IP family'),
-  'syntax.family-only-line': entry('syntax.family-only-line', 'information', 'Line skipped by this family'),
   'syntax.comment-too-long': entry(
     'syntax.comment-too-long',
     'warning',
@@ -144,8 +140,6 @@ export const syntaxCodes = {
     'error',
     'Line longer than iptables-restore reads at once',
   ),
-  'syntax.too-many-ports': entry('syntax.too-many-ports', 'error', 'More than 15 ports in a multiport list'),
-  'syntax.counters-ignored': entry('syntax.counters-ignored', 'hint', 'Counters only apply with -c'),
 } satisfies Record<string, CodeInfo>;
 
 /** Every syntax code. */
