@@ -30,10 +30,10 @@ step() { # name timeout-seconds command...
 echo "=== build: bundles and the integration suite"
 node esbuild.mjs && node test/integration/build.mjs || { echo "build failed"; exit 1; }
 
-step integration 600 node test/e2e/run-ext-tests.js
-step ui 600 node test/e2e/ui-test.js
-step vsix 600 node test/e2e/vsix-smoke.js
-step nvim 600 npx mocha --config test/nvim/.mocharc.json
+step integration 900 node test/e2e/run-ext-tests.js
+step ui 900 node test/e2e/ui-test.js
+step vsix 900 node test/e2e/vsix-smoke.js
+step nvim 900 npx mocha --config test/nvim/.mocharc.json
 
 failed=0
 for name in "${!status[@]}"; do [ "${status[$name]}" -eq 0 ] || { echo "FAILED: $name (exit ${status[$name]})"; failed=1; }; done

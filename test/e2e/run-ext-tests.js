@@ -8,7 +8,7 @@
 //   EXT_TESTS   the suite's CommonJS entry exporting run()               (default: out/test/integration/index.js)
 //   WS          folder to open; copied to a throw-away dir first          (default: a fresh dir seeded from examples/)
 //   PORT        code-server port                                          (default: 18080)
-//   CS_TEST_TIMEOUT_MS  overall guard                                     (default: 420000)
+//   CS_TEST_TIMEOUT_MS  overall guard                                     (default: 600000)
 //   IPL_E2E_GREP        mocha grep, forwarded to the suite
 'use strict';
 
@@ -23,7 +23,7 @@ const extTests = path.resolve(
   process.env.EXT_TESTS || path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
 );
 const port = Number(process.env.PORT || 18080);
-const timeoutMs = Number(process.env.CS_TEST_TIMEOUT_MS || 420000);
+const timeoutMs = Number(process.env.CS_TEST_TIMEOUT_MS || 600000);
 
 function createLog() {
   return cs.createLogger('cs-test');
@@ -65,8 +65,7 @@ async function main() {
       },
     });
     browser = await cs.launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await cs.enableSmokeTestDriver(page);
+    const page = await cs.newWorkbenchPage(browser, { width: 1280, height: 800 });
     cs.forwardExtensionHostConsole(page);
     const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
     const payload = [

@@ -15,8 +15,8 @@ const log = cs.createLogger('ui');
 const port = Number(process.env.PORT || 18081);
 const extDev = path.resolve(process.env.EXT_DEV || cs.repoRoot);
 const shotsDir = path.resolve(process.env.IPL_E2E_SHOTS || path.join(cs.repoRoot, 'images'));
-const overallTimeoutMs = Number(process.env.UI_TIMEOUT_MS || 420000);
-const stepTimeoutMs = 30000;
+const overallTimeoutMs = Number(process.env.UI_TIMEOUT_MS || 600000);
+const stepTimeoutMs = 60000;
 
 const exampleName = 'ambient-dns-on.rules';
 const brokenName = 'ambient-missing-inbound-capture.rules';
@@ -31,6 +31,8 @@ let currentPage;
 /** Runs one named check; records pass/fail; returns whether it passed. */
 async function check(name, body) {
   try {
+    // Start each check from a calm window: no quick input or hover left over from a failed one.
+    if (currentPage) await currentPage.keyboard.press('Escape');
     await body();
     results.push({ name, ok: true });
     log(`✔ ${name}`);
@@ -82,11 +84,21 @@ async function runCommand(page, label) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: stepTimeoutMs });
   await input.fill(`>${label}`);
+  await pickRow(page, label);
+}
+
+/**
+ * Clicks the quick-pick row whose label is `label` (optionally followed by a parenthesised detail, as in
+ * "View: Focus Problems (Errors, Warnings, Infos)"). Enter would take the focused row, which is
+ * not always ours (fuzzy matching can rank "Browse Color Themes in Marketplace" first).
+ */
+async function pickRow(page, label) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = page.locator('.label-name', { hasText: new RegExp(`^${escaped}(\\s|$)`) });
   await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: label })
+    .locator('.quick-input-list .monaco-list-row', { has: name })
     .first()
-    .waitFor({ timeout: stepTimeoutMs });
-  await page.keyboard.press('Enter');
+    .click({ timeout: stepTimeoutMs });
 }
 
 /** Scrolls the active editor so that 1-based `line` is visible, via the "Go to Line" quick input. */
@@ -97,16 +109,6 @@ async function revealLine(page, line) {
   await input.fill(`:${line}`);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: stepTimeoutMs });
-}
-
-/** 1-based number of the first line of the workspace file `name` that matches `pattern`. */
-function lineNumberOf(ws, name, pattern) {
-  const index = fs
-    .readFileSync(path.join(ws, name), 'utf8')
-    .split('\n')
-    .findIndex((l) => pattern.test(l));
-  if (index < 0) throw new Error(`${name} has no line matching ${pattern}`);
-  return index + 1;
 }
 
 async function openFromExplorer(page, name) {
@@ -125,12 +127,7 @@ async function setTheme(page, label, workbenchClass) {
   await runCommand(page, 'Preferences: Color Theme');
   const input = page.locator('.quick-input-widget input');
   await input.fill(label);
-  // Click the theme's own row: Enter could pick "Browse Additional Color Themes…", which needs the gallery.
-  const name = page.locator('.label-name', { hasText: new RegExp(`^${label}$`) });
-  await page
-    .locator('.quick-input-list .monaco-list-row', { has: name })
-    .first()
-    .click({ timeout: stepTimeoutMs });
+  await pickRow(page, label);
   await input.waitFor({ state: 'hidden', timeout: stepTimeoutMs });
   await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: stepTimeoutMs });
 }
@@ -154,8 +151,7 @@ async function main() {
       },
     });
     browser = await cs.launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
-    await cs.enableSmokeTestDriver(page);
+    const page = await cs.newWorkbenchPage(browser, { width: 1280, height: 960 });
     const payload = [
       ['extensionDevelopmentPath', cs.remoteUri(port, extDev)],
       ['skipWelcome', 'true'],
@@ -178,7 +174,6 @@ async function main() {
 
 async function run(page, payload, ws) {
   currentPage = page;
-  const natLine = lineNumberOf(ws, exampleName, /^\*nat$/);
   await page.goto(cs.workbenchUrl(port, { folder: ws, payload }));
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   log('workbench up');
@@ -195,10 +190,10 @@ async function run(page, payload, ws) {
     'The example is highlighted by the TextMate grammar (several token colours on a rule line)',
     async () => {
       if (!opened) throw new Error('example not open');
-      await revealLine(page, natLine + 14);
+      await revealLine(page, 1);
       await setTheme(page, 'Dark Modern', 'vs-dark');
       // Monaco renders spaces as no-break spaces; \s matches those too.
-      const line = page.locator('.monaco-editor .view-line', { hasText: /--to-ports\s15001/ }).first();
+      const line = page.locator('.monaco-editor .view-line', { hasText: /--set-xmark\s0x111/ }).first();
       await line.waitFor({ timeout: stepTimeoutMs });
       const classes = await line
         .locator('span span')
@@ -211,7 +206,10 @@ async function run(page, payload, ws) {
 
   await check('A hover on mark 0x539 explains ztunnel\u2019s mark', async () => {
     if (!opened) throw new Error('example not open');
-    await token(page, '0x539').hover();
+    // Put the cursor on the token and ask for the hover explicitly: a mouse hover only fires on movement,
+    // which makes it depend on where the pointer happened to be.
+    await token(page, '0x539').click();
+    await runCommand(page, 'Show or Focus Hover');
     const hover = page.locator('.monaco-hover', { hasText: /ztunnel/i }).first();
     await hover.waitFor({ timeout: stepTimeoutMs });
     await shot(page, 'hover.png');
@@ -252,6 +250,8 @@ async function run(page, payload, ws) {
       await runCommand(page, 'View: Focus Problems');
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: /istio\./ }).first();
       await row.waitFor({ timeout: stepTimeoutMs });
+      // Selecting the problem reveals its line, so the squiggle is on screen for the picture.
+      await row.click();
       await page
         .locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning')
         .first()
@@ -263,9 +263,9 @@ async function run(page, payload, ws) {
 
   await check('The ambient example in a light theme', async () => {
     await openFromExplorer(page, exampleName);
-    await revealLine(page, natLine + 14);
+    await revealLine(page, 1);
     await setTheme(page, 'Light Modern', 'vs');
-    await token(page, '15001').waitFor({ timeout: stepTimeoutMs });
+    await token(page, 'CONNMARK').waitFor({ timeout: stepTimeoutMs });
     await shot(page, 'ambient-light.png');
   });
 }

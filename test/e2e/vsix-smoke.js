@@ -135,8 +135,25 @@ async function main() {
       if (unexpected.length || missing.length)
         throw new Error(`unexpected: ${unexpected.join(', ') || '-'}; missing: ${missing.join(', ') || '-'}`);
     });
-    if (!packaged) throw new Error('no .vsix to install');
-
+    if (!packaged) {
+      // The release check above stays red; still build a package (placeholder URLs for README links) so
+      // the install + smoke stage reports on its own instead of being masked by a manifest gap.
+      const placeholder = 'https://example.invalid/iptables-lens';
+      const retry = runVsce([
+        'package',
+        '--no-dependencies',
+        '--allow-missing-repository',
+        '--baseContentUrl',
+        placeholder,
+        '--baseImagesUrl',
+        placeholder,
+        '-o',
+        vsix,
+      ]);
+      if (retry.status !== 0 || !fs.existsSync(vsix))
+        throw new Error(`no .vsix to install:\n${retry.output}`);
+      log('packaged with placeholder URLs for the smoke stage only');
+    }
     const workspace = path.join(runDir, 'workspace');
     fs.mkdirSync(workspace);
     log(cs.installVsix({ runDir, vsix }));
@@ -152,8 +169,7 @@ async function main() {
       },
     });
     browser = await cs.launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await cs.enableSmokeTestDriver(page);
+    const page = await cs.newWorkbenchPage(browser, { width: 1280, height: 800 });
     cs.forwardExtensionHostConsole(page);
     const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
     const payload = [

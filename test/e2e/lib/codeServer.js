@@ -178,9 +178,14 @@ function readTail(file, bytes = 6000) {
 /** Installs a .vsix into the code-server profile of `runDir` (synchronous CLI call, bounded by a timeout). */
 function installVsix({ runDir, vsix, codeServer }) {
   const bin = codeServer || process.env.CODE_SERVER || defaultCodeServer;
+  // --config keeps code-server from writing ~/.config/code-server/config.yaml.
+  const configFile = path.join(runDir, 'install-config.yaml');
+  fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
   const result = spawnSync(
     bin,
     [
+      '--config',
+      configFile,
       '--user-data-dir',
       path.join(runDir, 'data'),
       '--extensions-dir',
@@ -216,6 +221,17 @@ async function launchBrowser() {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * A page with generous navigation time: on a busy 2-core CI box the workbench HTML alone can take longer
+ * than playwright's 30 s default. Also installs the smoke-test-driver patch below.
+ */
+async function newWorkbenchPage(browser, viewport = { width: 1280, height: 800 }) {
+  const page = await browser.newPage({ viewport });
+  page.setDefaultNavigationTimeout(120000);
+  await enableSmokeTestDriver(page);
+  return page;
 }
 
 /**
@@ -286,6 +302,7 @@ module.exports = {
   startCodeServer,
   installVsix,
   launchBrowser,
+  newWorkbenchPage,
   enableSmokeTestDriver,
   forwardExtensionHostConsole,
   remoteUri,
