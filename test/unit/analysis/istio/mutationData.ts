@@ -146,6 +146,21 @@ export const mutatedFixtures: readonly string[] = [
   'ambient/rendered/ingress_and_virtual_interfaces_ipv6.ip6tables-nft-save.txt',
   'ambient/rendered/hostprobe.iptables-nft-save.txt',
   'ambient/rendered/hostprobe_ipv6.ip6tables-nft-save.txt',
+  // The iptables-legacy renderings: identical rule lines, but the tables in another order (raw, nat, mangle).
+  'ambient/rendered/default.iptables-legacy-save.txt',
+  'ambient/rendered/default_ipv6.ip6tables-legacy-save.txt',
+  'ambient/rendered/dns_pod_disabled_and_on_globally.iptables-legacy-save.txt',
+  'ambient/rendered/dns_pod_disabled_and_on_globally_ipv6.ip6tables-legacy-save.txt',
+  'ambient/rendered/dns_pod_enabled_and_off_globally.iptables-legacy-save.txt',
+  'ambient/rendered/dns_pod_enabled_and_off_globally_ipv6.ip6tables-legacy-save.txt',
+  'ambient/rendered/ingress.iptables-legacy-save.txt',
+  'ambient/rendered/ingress_ipv6.ip6tables-legacy-save.txt',
+  'ambient/rendered/virtual_interfaces.iptables-legacy-save.txt',
+  'ambient/rendered/virtual_interfaces_ipv6.ip6tables-legacy-save.txt',
+  'ambient/rendered/ingress_and_virtual_interfaces.iptables-legacy-save.txt',
+  'ambient/rendered/ingress_and_virtual_interfaces_ipv6.ip6tables-legacy-save.txt',
+  'ambient/rendered/hostprobe.iptables-legacy-save.txt',
+  'ambient/rendered/hostprobe_ipv6.ip6tables-legacy-save.txt',
 ];
 
 /**
@@ -167,6 +182,18 @@ export const unrecoverableDeletions: readonly {
   },
   {
     fixture: 'ambient/rendered/ingress_and_virtual_interfaces_ipv6.ip6tables-nft-save.txt',
+    label: 'N7',
+    inserted: '-A ISTIO_OUTPUT -d fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128 -p tcp -m tcp -j ACCEPT',
+    reason: 'No other rule carries the probe address in ingress mode (N5 is absent), so the default is used.',
+  },
+  {
+    fixture: 'ambient/rendered/ingress_ipv6.ip6tables-legacy-save.txt',
+    label: 'N7',
+    inserted: '-A ISTIO_OUTPUT -d fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128 -p tcp -m tcp -j ACCEPT',
+    reason: 'No other rule carries the probe address in ingress mode (N5 is absent), so the default is used.',
+  },
+  {
+    fixture: 'ambient/rendered/ingress_and_virtual_interfaces_ipv6.ip6tables-legacy-save.txt',
     label: 'N7',
     inserted: '-A ISTIO_OUTPUT -d fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128 -p tcp -m tcp -j ACCEPT',
     reason: 'No other rule carries the probe address in ingress mode (N5 is absent), so the default is used.',
