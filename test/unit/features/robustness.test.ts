@@ -1,7 +1,7 @@
 /**
  * Every navigation and editing provider, and the lint checks, on every file of the restore corpus
  * (test/corpus: files iptables-restore accepts and files it rejects) and the hand-written formatter
- * corpus, at a cursor on every token boundary: none may throw, and every range must lie inside the
+ * corpus, at a cursor on every token boundary (of every line, or of a sample of lines in big files): none may throw, and every range must lie inside the
  * document. A provider that throws would take its request down in the editor.
  */
 import * as assert from 'node:assert/strict';
@@ -60,7 +60,10 @@ describe('Providers on every corpus file', function () {
       getInlayHints(doc, { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } });
       getExpectedRuleSet(doc);
       for (const check of lintChecks) check.run({ doc });
+      // Every line of small files; a sample of big ones (the generated kube-proxy dump), to keep it quick.
+      const step = Math.max(1, Math.floor(lines.length / 100));
       lines.forEach((lineText, line) => {
+        if (line % step !== 0) return;
         const boundaries = new Set([0, lineText.length]);
         for (let i = 0; i < lineText.length; i++) if (lineText[i] === ' ') boundaries.add(i).add(i + 1);
         for (const character of boundaries) {
