@@ -11,6 +11,7 @@ import type {
   Location,
   Position,
   Range,
+  SemanticTokens,
   TextEdit,
   WorkspaceEdit,
   WorkspaceSymbol,
@@ -37,6 +38,7 @@ import { getIstioCodeLenses } from './features/istioCodeLens';
 import { getExpectedRuleSet } from './features/compareExpected';
 import { getTraceCodeLenses } from './features/traceCodeLens';
 import { getTraceScenarios, trace } from './features/trace';
+import { getSemanticTokens } from './features/semanticTokens';
 import type { TraceResponse, TraceScenarioInfo } from '../../common/traceProtocol';
 
 /**
@@ -81,6 +83,8 @@ export interface LanguageService {
   trace(doc: ParsedDocument, request: { packet?: string; scenario?: string }): TraceResponse;
   getTraceScenarios(doc: ParsedDocument): TraceScenarioInfo[];
   getExpectedRuleSet(doc: ParsedDocument): { title: string; text: string } | null;
+  /** Semantic tokens of the whole document, or of the lines a range touches (from the cached parse). */
+  getSemanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
 }
 
 export function createLanguageService(): LanguageService {
@@ -117,5 +121,6 @@ export function createLanguageService(): LanguageService {
     trace,
     getTraceScenarios,
     getExpectedRuleSet,
+    getSemanticTokens,
   };
 }

@@ -20,6 +20,8 @@ import { registerCodeLens } from './lsp/registerCodeLens';
 import { registerExpected } from './lsp/registerExpected';
 import { registerValidation } from './lsp/registerValidation';
 import { registerTrace } from './lsp/registerTrace';
+import { registerSemanticTokens } from './lsp/registerSemanticTokens';
+import { semanticTokensLegend } from './features/semanticTokens';
 import { runSafeNotification } from './lsp/runSafe';
 
 import { serverVersion } from './version';
@@ -53,6 +55,7 @@ export function startServer(connection: Connection): void {
   registerExpected(ctx);
   registerValidation(ctx);
   registerTrace(ctx);
+  registerSemanticTokens(ctx);
 
   connection.onInitialize((params): InitializeResult => {
     const workspace = params.capabilities.workspace;
@@ -75,6 +78,7 @@ export function startServer(connection: Connection): void {
         documentFormattingProvider: true,
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
+        semanticTokensProvider: { legend: semanticTokensLegend, full: true, range: true },
       },
       serverInfo: { name: 'iptables-lens', version: serverVersion },
     };
