@@ -38,7 +38,7 @@ function tableSymbol(doc: ParsedDocument, table: TableModel): DocumentSymbol {
 function chainSymbol(doc: ParsedDocument, chain: ChainModel): DocumentSymbol {
   const rules = chain.rules.map((rule, index) => ruleSymbol(rule, index));
   const lines = [
-    ...(chain.declarationLine !== undefined ? [chain.declarationLine] : []),
+    ...(chain.declarationSpan ? [chain.declarationSpan.line] : []),
     ...chain.rules.map((r) => r.line),
   ];
   const first = Math.min(...lines);
