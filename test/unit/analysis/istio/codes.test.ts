@@ -417,4 +417,22 @@ describe('istio.* diagnostics on inline documents', () => {
     assert.equal(f.span.line, 1);
     assert.equal(applyFirstFix(text, f), doc(host));
   });
+
+  it('Should insert a missing host jump first in POSTROUTING, ahead of other rules', () => {
+    const host = [
+      '*nat',
+      ':POSTROUTING ACCEPT [0:0]',
+      ':ISTIO_POSTRT - [0:0]',
+      '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING', // 3
+      '-A ISTIO_POSTRT -p tcp -m owner --socket-exists -m set --match-set istio-inpod-probes-v4 dst -j SNAT --to-source 169.254.7.127',
+      'COMMIT',
+    ];
+    const text = doc(host);
+    const f = only(text, 'istio.missing-jump');
+    assert.equal(f.span.line, 3);
+    assert.equal(
+      applyFirstFix(text, f),
+      doc([...host.slice(0, 3), '-A POSTROUTING -j ISTIO_POSTRT', ...host.slice(3)]),
+    );
+  });
 });

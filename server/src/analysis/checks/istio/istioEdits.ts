@@ -6,6 +6,7 @@ import type { RuleId } from '../../../istio/catalogue';
 import type { ContextClassification } from '../../../istio/classify';
 import type { ExpectedRule } from '../../../istio/generations';
 import type { RecognizedRule } from '../../../istio/recognize';
+import { firstInChainConstraints } from '../../../istio/orderConstraints';
 
 /**
  * Pure text edits for the Istio quick fixes (ARCHITECTURE rule 7): insert a rule at its canonical place,
@@ -63,7 +64,8 @@ function sameExpected(a: ExpectedRule, rr: RecognizedRule): boolean {
  * The canonical place of a missing rule: before the next present rule in canonical order; else after
  * the previous present one; else, for an empty chain, where iptables-save prints that chain's rules
  * (before the first rule of a later chain, or before COMMIT). Jumps into Istio's chains are appended
- * after other rules of their builtin chain, as Istio's `-A` does.
+ * after other rules of their builtin chain, as Istio's `-A` does, except the host jump, which Istio
+ * inserts first (`-I POSTROUTING 1`, 1.27+).
  */
 export function insertionPoint(
   cls: ContextClassification,
@@ -95,6 +97,9 @@ export function insertionPoint(
     }
   }
   const rules = chain?.rules ?? [];
+  const mustBeFirst = firstInChainConstraints.some((c) => c.id === missing.id && c.table === table.name);
+  const first = rules[0];
+  if (mustBeFirst && first) return { beforeLine: first.line, reportSpan: first.span, chainExists };
   const last = rules[rules.length - 1];
   if (last) return { beforeLine: last.line + 1, reportSpan: last.span, chainExists };
   const reportSpan = chain?.declarationSpan ?? table.nameSpan;
