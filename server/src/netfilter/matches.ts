@@ -42,7 +42,8 @@ function portOptions(proto: string): OptionSpec[] {
 const src = (name: string): string => `iptables-extensions(8), "${name}"`;
 
 /**
- * Match extensions (iptables-extensions(8) "MATCH EXTENSIONS", iptables 1.8.9), with their options as
+ * Match extensions (iptables-extensions(8) "MATCH EXTENSIONS", iptables 1.8.9): every match library
+ * Debian 12's iptables package installs (/usr/lib/x86_64-linux-gnu/xtables), with their options as
  * getopt_long sees them: canonical long name plus aliases, so prefix abbreviation resolves like the tool.
  */
 export const matchModules: readonly ModuleSpec[] = [
@@ -81,13 +82,6 @@ export const matchModules: readonly ModuleSpec[] = [
     summary: 'UDP ports; loaded implicitly by `-p udp`.',
     source: src('udp'),
     options: portOptions('UDP'),
-  },
-  {
-    name: 'udplite',
-    implicitFromProtocol: ['udplite'],
-    summary: 'UDP-Lite ports.',
-    source: src('udplite'),
-    options: portOptions('UDP-Lite'),
   },
   {
     name: 'sctp',
@@ -796,6 +790,8 @@ export const matchModules: readonly ModuleSpec[] = [
     options: [
       option('dir', 'enum', '--dir {in|out}', 'Decapsulation (in) or encapsulation (out) policy.', {
         values: ['in', 'out'],
+        // Observed (both backends): "in" needs the input path, "out" the output path.
+        valueHooks: { in: ['PREROUTING', 'INPUT', 'FORWARD'], out: ['FORWARD', 'OUTPUT', 'POSTROUTING'] },
       }),
       option('pol', 'enum', '--pol {none|ipsec}', 'Whether the packet is subject to IPsec.', {
         values: ['none', 'ipsec'],
@@ -1092,5 +1088,36 @@ export const matchModules: readonly ModuleSpec[] = [
     summary: 'The IPv6 source address was derived from the source MAC (EUI-64).',
     source: src('eui64'),
     options: [],
+  },
+  {
+    name: 'ipcomp',
+    summary: 'SPI of an IPComp header.',
+    source: src('ipcomp'),
+    options: [
+      option('ipcompspi', 'string', '[!] --ipcompspi spi[:spi]', 'SPI or range.'),
+      option('compres', 'flag', '--compres', 'The reserved field is set.'),
+    ],
+  },
+  {
+    name: 'srh',
+    family: 6,
+    summary: 'IPv6 segment routing header fields.',
+    source: src('srh'),
+    options: [
+      option('srh-next-hdr', 'number', '[!] --srh-next-hdr value', 'Next Header field.'),
+      option('srh-hdr-len-eq', 'number', '[!] --srh-hdr-len-eq value', 'Header length equals.'),
+      option('srh-hdr-len-gt', 'number', '[!] --srh-hdr-len-gt value', 'Header length is greater.'),
+      option('srh-hdr-len-lt', 'number', '[!] --srh-hdr-len-lt value', 'Header length is less.'),
+      option('srh-segs-left-eq', 'number', '[!] --srh-segs-left-eq value', 'Segments Left equals.'),
+      option('srh-segs-left-gt', 'number', '[!] --srh-segs-left-gt value', 'Segments Left is greater.'),
+      option('srh-segs-left-lt', 'number', '[!] --srh-segs-left-lt value', 'Segments Left is less.'),
+      option('srh-last-entry-eq', 'number', '[!] --srh-last-entry-eq value', 'Last Entry equals.'),
+      option('srh-last-entry-gt', 'number', '[!] --srh-last-entry-gt value', 'Last Entry is greater.'),
+      option('srh-last-entry-lt', 'number', '[!] --srh-last-entry-lt value', 'Last Entry is less.'),
+      option('srh-tag', 'number', '[!] --srh-tag value', 'Tag field.'),
+      option('srh-psid', 'address', '[!] --srh-psid addr[/mask]', 'Previous segment id.'),
+      option('srh-nsid', 'address', '[!] --srh-nsid addr[/mask]', 'Next segment id.'),
+      option('srh-lsid', 'address', '[!] --srh-lsid addr[/mask]', 'Last segment id.'),
+    ],
   },
 ];

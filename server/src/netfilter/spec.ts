@@ -67,8 +67,12 @@ export interface OptionSpec {
   /**
    * Hooks where the option is accepted (undefined = wherever its module/target is). Narrows the
    * owner's placement: `TCPMSS --clamp-mss-to-pmtu`, `addrtype --limit-iface-in`, `-i`/`-o`.
+   * The kernel checks these in the extension's checkentry, which iptables-nft only runs with the
+   * hook of a builtin chain; through user chains only iptables-legacy enforces them (observed).
    */
   readonly hooks?: readonly Hook[];
+  /** Hooks where the option is accepted with a given argument value (`policy --dir in|out`). */
+  readonly valueHooks?: Readonly<Record<string, readonly Hook[]>>;
   /** Argument values the kernel only accepts with `-p` of one of these protocols in the same rule. */
   readonly valueRequiresProtocol?: Readonly<Record<string, readonly string[]>>;
 }

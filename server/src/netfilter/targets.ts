@@ -604,4 +604,83 @@ export const targetSpecs: readonly TargetSpec[] = [
       }),
     ],
   },
+  {
+    name: 'CLUSTERIP',
+    family: 4,
+    termination: 'continue',
+    summary: 'Deprecated: a cluster of hosts sharing one IP and MAC address.',
+    source: src('CLUSTERIP'),
+    options: [
+      flag('new', '--new', 'Create a new ClusterIP.'),
+      valued(
+        'hashmode',
+        'string',
+        '--hashmode mode',
+        'sourceip, sourceip-sourceport or sourceip-sourceport-destport.',
+      ),
+      valued('clustermac', 'mac', '--clustermac mac', 'Multicast MAC address of the cluster.'),
+      valued('total-nodes', 'number', '--total-nodes num', 'Number of nodes.'),
+      valued('local-node', 'number', '--local-node num', 'This node’s number.'),
+      valued('hash-init', 'number', '--hash-init num', 'Hash seed.'),
+    ],
+  },
+  {
+    name: 'ECN',
+    tables: ['mangle'],
+    family: 4,
+    termination: 'continue',
+    summary: 'Clears ECN bits of the TCP header.',
+    source: kernel('ECN'),
+    options: [flag('ecn-tcp-remove', '--ecn-tcp-remove', 'Remove all ECN bits from the TCP header.')],
+  },
+  {
+    name: 'LED',
+    termination: 'continue',
+    summary: 'Blinks an LED trigger on matching packets.',
+    source: src('LED'),
+    options: [
+      valued('led-trigger-id', 'string', '--led-trigger-id name', 'Trigger name suffix.', { required: true }),
+      valued('led-delay', 'string', '--led-delay ms', 'How long the LED stays on.'),
+      flag('led-always-blink', '--led-always-blink', 'Blink even when already on.'),
+    ],
+  },
+  {
+    name: 'RATEEST',
+    termination: 'continue',
+    summary: 'Feeds a named rate estimator (read by the rateest match).',
+    source: src('RATEEST'),
+    options: [
+      valued('rateest-name', 'string', '--rateest-name name', 'Estimator name.', { required: true }),
+      valued('rateest-interval', 'string', '--rateest-interval amount', 'Measurement interval.', {
+        required: true,
+      }),
+      valued('rateest-ewmalog', 'string', '--rateest-ewmalog value', 'Averaging time constant.', {
+        required: true,
+      }),
+    ],
+  },
+  {
+    name: 'DNPT',
+    tables: ['mangle'],
+    family: 6,
+    termination: 'continue',
+    summary: 'IPv6 destination network prefix translation (RFC 6296).',
+    source: kernel('DNPT'),
+    options: [
+      valued('src-pfx', 'address', '--src-pfx prefix/length', 'Prefix to translate from.'),
+      valued('dst-pfx', 'address', '--dst-pfx prefix/length', 'Prefix to translate to.'),
+    ],
+  },
+  {
+    name: 'SNPT',
+    tables: ['mangle'],
+    family: 6,
+    termination: 'continue',
+    summary: 'IPv6 source network prefix translation (RFC 6296).',
+    source: kernel('SNPT'),
+    options: [
+      valued('src-pfx', 'address', '--src-pfx prefix/length', 'Prefix to translate from.'),
+      valued('dst-pfx', 'address', '--dst-pfx prefix/length', 'Prefix to translate to.'),
+    ],
+  },
 ];

@@ -636,7 +636,7 @@ class CommandState {
       this.problems.add(
         'syntax.unknown-match',
         moduleToken.span,
-        `Match \`${name}' is not known to iptables-lens; its options are kept but not checked. (iptables: "Couldn't load match \`${name}'" if the module does not exist.)`,
+        `Couldn't load match \`${name}':No such file or directory. iptables 1.8.9 has no match module of that name.`,
       );
     }
     this.load({ name: spec?.name ?? name, spec, matchToken, moduleToken, implicit: false, options: [] });

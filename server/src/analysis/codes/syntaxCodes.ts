@@ -70,8 +70,8 @@ export const syntaxCodes = {
   ),
   'syntax.rename-then-use': entry(
     'syntax.rename-then-use',
-    'warning',
-    'Chain used after a rename in the same block (nft rejects)',
+    'error',
+    'Chain used after a rename in the same block',
   ),
   'syntax.chain-in-use': entry(
     'syntax.chain-in-use',
@@ -113,7 +113,7 @@ export const syntaxCodes = {
     'warning',
     'Option has no effect in a restore file',
   ),
-  'syntax.unknown-match': entry('syntax.unknown-match', 'warning', 'Match module not known to iptables-lens'),
+  'syntax.unknown-match': entry('syntax.unknown-match', 'error', 'Match module that does not exist'),
   'syntax.bad-value': entry('syntax.bad-value', 'error', 'Invalid option value'),
   'syntax.hostname': entry('syntax.hostname', 'warning', 'Hostname resolved only at load time'),
   'syntax.missing-required-option': entry(
