@@ -73,7 +73,7 @@ describe('Differential test against the real iptables-restore', function () {
         );
       }
       const text = readFileSync(file.path, 'utf8');
-      const doc = parseDocument(text);
+      const doc = parseDocument(text, { family: verdicts[0].family === 6 ? 'ipv6' : 'ipv4' });
       const findings = analyze(doc);
       compared++;
       const problems: string[] = [];

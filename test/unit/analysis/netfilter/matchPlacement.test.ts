@@ -101,3 +101,55 @@ describe('netfilter match placement', () => {
     ]);
   });
 });
+
+describe('netfilter match placement by option value', () => {
+  it('Should flag policy --dir in on the output path and accept --dir out there', () => {
+    const doc = [
+      '*filter', //                                                   line 1
+      ':OUTPUT ACCEPT [0:0]', //                                      line 2
+      '-A OUTPUT -m policy --dir in --pol none -j ACCEPT', //         line 3
+      '-A OUTPUT -m policy --dir out --pol none -j ACCEPT', //        line 4
+      'COMMIT', //                                                    line 5
+      '',
+    ].join('\n');
+    assert.deepEqual(placesOf(netfilterFindings(doc)), [
+      `netfilter.match-wrong-hook@3:${columnOf(doc, 3, '--dir')}`,
+    ]);
+  });
+});
+
+describe('netfilter option-level placement through user chains', () => {
+  it('Should warn, naming iptables-legacy, about --limit-iface-in in a chain reached from OUTPUT', () => {
+    const doc = [
+      '*filter', //                                                                line 1
+      ':OUTPUT ACCEPT [0:0]', //                                                   line 2
+      ':LOCALCHK - [0:0]', //                                                      line 3
+      '-A OUTPUT -j LOCALCHK', //                                                  line 4
+      '-A LOCALCHK -m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT', //    line 5
+      'COMMIT', //                                                                 line 6
+      '',
+    ].join('\n');
+    const findings = netfilterFindings(doc);
+    assert.deepEqual(placesOf(findings), [
+      `netfilter.match-wrong-hook@5:${columnOf(doc, 5, '--limit-iface-in')}`,
+    ]);
+    assert.equal(findings[0].severity, 'warning');
+    assert.match(findings[0].message, /iptables-legacy refuses/);
+    assert.deepEqual(relatedLines(findings[0]), [4]);
+  });
+
+  it('Should keep -m socket through a user chain an error, as both backends refuse it', () => {
+    const doc = [
+      '*mangle', //                           line 1
+      ':OUTPUT ACCEPT [0:0]', //              line 2
+      ':U - [0:0]', //                        line 3
+      '-A OUTPUT -j U', //                    line 4
+      '-A U -m socket -j ACCEPT', //          line 5
+      'COMMIT', //                            line 6
+      '',
+    ].join('\n');
+    const findings = netfilterFindings(doc);
+    assert.deepEqual(placesOf(findings), [`netfilter.match-wrong-hook@5:${columnOf(doc, 5, 'socket')}`]);
+    assert.equal(findings[0].severity, 'error');
+  });
+});

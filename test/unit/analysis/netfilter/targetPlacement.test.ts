@@ -236,3 +236,23 @@ describe('netfilter target placement across deletions', () => {
     assert.deepEqual(netfilterFindings(doc), []);
   });
 });
+
+describe('netfilter target option placement through user chains', () => {
+  it('Should warn, naming iptables-legacy, about --clamp-mss-to-pmtu in a chain reached from INPUT', () => {
+    const doc = [
+      '*mangle', //                                                                          line 1
+      ':INPUT ACCEPT [0:0]', //                                                              line 2
+      ':CLAMP - [0:0]', //                                                                   line 3
+      '-A INPUT -j CLAMP', //                                                                line 4
+      '-A CLAMP -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu', //     line 5
+      'COMMIT', //                                                                           line 6
+      '',
+    ].join('\n');
+    const findings = netfilterFindings(doc);
+    assert.deepEqual(placesOf(findings), [
+      `netfilter.target-wrong-hook@5:${columnOf(doc, 5, '--clamp-mss-to-pmtu')}`,
+    ]);
+    assert.equal(findings[0].severity, 'warning');
+    assert.match(findings[0].message, /iptables-legacy refuses/);
+  });
+});

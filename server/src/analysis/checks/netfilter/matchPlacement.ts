@@ -61,7 +61,7 @@ export const matchPlacementCheck: Check = {
           continue;
         }
         for (const use of match.options) {
-          const option = optionHooks(spec, use.name);
+          const option = optionHooks(spec, use.name, use.args[0]?.text);
           const optionViolation = option && hookViolation(table, rule.chain, option);
           if (option && optionViolation) {
             findings.push(
@@ -71,6 +71,7 @@ export const matchPlacementCheck: Check = {
                 option,
                 optionViolation,
                 removed,
+                true,
               ),
             );
           }
@@ -86,9 +87,11 @@ function moduleSpan(match: Match): Span {
   return match.moduleToken?.span ?? match.matchToken?.span ?? match.span;
 }
 
-function optionHooks(spec: ModuleSpec, name: string): Placement | undefined {
+/** Hooks an option narrows its module to, by itself or through its argument value. */
+function optionHooks(spec: ModuleSpec, name: string, value: string | undefined): Placement | undefined {
   const option = spec.options.find((o) => o.name === name || o.aliases?.includes(name));
-  return option?.hooks ? { hooks: option.hooks } : undefined;
+  const hooks = option?.hooks ?? (value === undefined ? undefined : option?.valueHooks?.[value]);
+  return hooks ? { hooks } : undefined;
 }
 
 function hookFinding(
@@ -97,15 +100,21 @@ function hookFinding(
   placement: Placement,
   violation: HookViolation,
   removed: boolean,
+  optionLevel = false,
 ): Finding {
   const via =
     violation.path.length === 0
       ? `this rule is in ${violation.hook}`
       : `this chain is reached from ${violation.hook} (${describePath(violation.hook, violation.path)})`;
-  return finding(
-    'netfilter.match-wrong-hook',
-    span,
-    `${what} is only valid in ${describePlacement({ hooks: placement.hooks })}, but ${via}; the kernel refuses the rule when the table is committed.${removed ? removedRuleNote : ''}`,
-    { related: relatedForPath(violation.path) },
-  );
+  const base = `${what} is only valid in ${describePlacement({ hooks: placement.hooks })}, but ${via}`;
+  // Option-level checks live in the module's checkentry, which nft only runs with the hook of a
+  // builtin chain: through a user chain only iptables-legacy enforces them (observed in a netns).
+  const legacy = optionLevel && violation.path.length > 0;
+  const message = legacy
+    ? `iptables-legacy refuses this: ${base}. iptables-nft only checks it in builtin chains and accepts it.`
+    : `${base}; the kernel refuses the rule when the table is committed.${removed ? removedRuleNote : ''}`;
+  return finding('netfilter.match-wrong-hook', span, message, {
+    related: relatedForPath(violation.path),
+    ...(legacy ? { severity: 'warning' as const } : {}),
+  });
 }

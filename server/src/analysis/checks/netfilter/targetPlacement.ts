@@ -64,13 +64,20 @@ export const targetPlacementCheck: Check = {
         const option = optionSpecOf(spec, use.name);
         const optionViolation = option?.hooks && hookViolation(table, rule.chain, { hooks: option.hooks });
         if (option && optionViolation) {
+          // Option-level checks live in the module's checkentry, which nft only runs with the hook
+          // of a builtin chain: through a user chain only iptables-legacy enforces them.
+          const legacy = optionViolation.path.length > 0;
           const what = `${target.name} --${option.name}`;
           findings.push(
             finding(
               'netfilter.target-wrong-hook',
               use.token.span,
-              hookMessage({ hooks: option.hooks }, what, optionViolation) + (removed ? removedRuleNote : ''),
-              { related: relatedForPath(optionViolation.path) },
+              hookMessage({ hooks: option.hooks }, what, optionViolation, legacy) +
+                (removed ? removedRuleNote : ''),
+              {
+                related: relatedForPath(optionViolation.path),
+                ...(legacy ? { severity: 'warning' as const } : {}),
+              },
             ),
           );
         }
