@@ -264,6 +264,23 @@ describe('Hover (language service)', () => {
       assert.match(hoverAt(lines).text, /sidecar 15090.*Prometheus/);
     });
 
+    it("Should explain uid 1337 in a sidecar owner match as Envoy's", () => {
+      const lines = [
+        '*nat', // line 0
+        ':OUTPUT ACCEPT [0:0]', // line 1
+        ':ISTIO_OUTPUT - [0:0]', // line 2
+        ':ISTIO_REDIRECT - [0:0]', // line 3
+        '-A OUTPUT -j ISTIO_OUTPUT', // line 4
+        `-A ISTIO_OUTPUT -m owner --uid-owner 13${cursor}37 -j RETURN`, // line 5
+        '-A ISTIO_OUTPUT -j ISTIO_REDIRECT', // line 6
+        '-A ISTIO_REDIRECT -p tcp -j REDIRECT --to-ports 15001', // line 7
+        'COMMIT', // line 8
+      ];
+      const { text } = hoverAt(lines);
+      assert.match(text, /User id 1337/);
+      assert.match(text, /Envoy runs as uid and gid 1337/);
+    });
+
     it('Should count the ports of a range', () => {
       const lines = [
         '*filter',

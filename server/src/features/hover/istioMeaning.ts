@@ -139,3 +139,13 @@ export function istioIpsetMeaning(ctx: IstioContext, name: string): string | und
   const doc = probeIpsetDocs.find((d) => d.name === name);
   return doc ? `**Istio:** ${doc.summary}. _(${doc.source.file})_` : undefined;
 }
+
+/** One line on a uid/gid in an owner match: sidecar mode recognises Envoy by it (istio-ambient.md §9). */
+export function istioOwnerMeaning(
+  ctx: IstioContext,
+  chain: string | undefined,
+  id: number,
+): string | undefined {
+  if (flavourOf(ctx, chain) !== 'sidecar' || id !== sidecarPorts.proxyUid) return undefined;
+  return `**Istio sidecar:** Envoy runs as uid and gid ${id}; owner rules with it single out the proxy's own traffic so it is not captured again. _(istio/istio tools/istio-iptables/pkg/constants/constants.go)_`;
+}

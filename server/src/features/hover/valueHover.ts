@@ -11,7 +11,7 @@ import {
 import { findImplicitModule } from '../../netfilter/lookup';
 import type { HoverContent } from './markdown';
 import { code } from './markdown';
-import { istioIpsetMeaning, istioMarkMeaning, istioPortMeaning } from './istioMeaning';
+import { istioIpsetMeaning, istioMarkMeaning, istioOwnerMeaning, istioPortMeaning } from './istioMeaning';
 import { addressHover, natRangeHover } from './addressHover';
 import type { ValueSite } from './valueSite';
 import { chainOf } from './valueSite';
@@ -38,7 +38,8 @@ export function valueHover(site: ValueSite): HoverContent {
     (kind === 'protocol' ? protocolHover(site) : undefined) ??
     (kind === 'ctstate-list' ? wordListHover(site, ctstateDocs, 'conntrack state') : undefined) ??
     (kind === 'ctstatus-list' ? wordListHover(site, ctstatusDocs, 'conntrack status') : undefined) ??
-    (kind === 'set-spec' ? setSpecHover(site) : undefined);
+    (kind === 'set-spec' ? setSpecHover(site) : undefined) ??
+    (kind === 'id-range' ? idRangeHover(site) : undefined);
   if (decoded) return decoded;
   return {
     headline: `${code(site.token.text)} — value of ${site.use.token.text}`,
@@ -159,4 +160,24 @@ function setSpecHover(site: ValueSite): HoverContent {
     headline: `${site.token.text} — ipset lookup direction`,
     details: flags.map((f, i) => `Dimension ${i + 1}: ${setFlagDocs[f] ?? `${code(f)} is not src or dst`}.`),
   };
+}
+
+/** `--uid-owner` / `--gid-owner`: an id or inclusive range (names are resolved on the machine that loads the rules). */
+function idRangeHover(site: ValueSite): HoverContent {
+  const what = (site.spec?.name ?? site.use.name).startsWith('gid') ? 'group' : 'user';
+  const range = /^(\d+)(?:-(\d+))?$/.exec(site.token.text);
+  const details: string[] = [];
+  const after: string[] = [];
+  if (!range) {
+    details.push(`A ${what} name, resolved to its id when the rules are loaded.`);
+  } else if (range[2] === undefined) {
+    details.push(`${what === 'user' ? 'User' : 'Group'} id ${range[1]}.`);
+    const meaning = istioOwnerMeaning(site.istio, chainOf(site), Number(range[1]));
+    if (meaning) after.push(meaning);
+  } else {
+    details.push(`${what === 'user' ? 'User' : 'Group'} ids ${range[1]}–${range[2]}, inclusive.`);
+  }
+  if (site.use.negated) details.push(`Negated with \`!\`: sockets of any other ${what}.`);
+  if (site.spec) details.push(site.spec.summary);
+  return { headline: `${site.token.text} — ${what} of the sending socket`, details, after };
 }
