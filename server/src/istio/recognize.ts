@@ -50,7 +50,7 @@ export interface DuplicateRule {
 
 /**
  * The table blocks of one `iptables-save` run: a file pasted from a v4 and a v6 dump has two contexts.
- * A new context starts when a table name repeats or the family changes.
+ * A new context starts when a table name repeats; its family is IPv6 when any of its tables shows IPv6.
  */
 export interface TableContext {
   readonly index: number;
@@ -72,7 +72,9 @@ export function splitContexts(ruleset: Ruleset): TableModel[][] {
   const groups: TableModel[][] = [];
   let current: TableModel[] = [];
   for (const table of ruleset.tables) {
-    const clash = current.some((t) => t.name === table.name || t.family !== table.family);
+    // Only a repeated table name starts a new run: a table without addresses (mangle, raw) cannot show its
+    // family, so a family change alone says nothing.
+    const clash = current.some((t) => t.name === table.name);
     if (clash) {
       groups.push(current);
       current = [];
@@ -98,7 +100,7 @@ const maxShapeDistance = 1;
 
 /** Recognises the Istio rules of one context. */
 export function recognizeContext(tables: readonly TableModel[], index: number): TableContext {
-  const family: Family = tables[0]?.family ?? 'ipv4';
+  const family: Family = tables.some((t) => t.family === 'ipv6') ? 'ipv6' : 'ipv4';
   const defaults = defaultTemplateValues(family);
   const candidates: Candidate[] = [];
   const allRules: { rule: Rule; table: TableModel }[] = [];
