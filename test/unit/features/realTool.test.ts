@@ -5,6 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validateWithRealTool } from '../../../server/src/validation/realTool';
 
 function unavailable(): string | undefined {
@@ -82,5 +85,45 @@ describe('Validate with the real tool', function () {
     });
     assert.ok(!Array.isArray(result));
     assert.match(result.error, /not found/);
+  });
+});
+
+describe('Validate with the real tool: clear messages when it cannot run', function () {
+  let dir: string;
+  before(function () {
+    dir = mkdtempSync(join(tmpdir(), 'ipl-nav-'));
+  });
+  after(function () {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A stand-in for unshare that fails the way util-linux does without the right to create namespaces. */
+  function fakeUnshare(stderr: string, exitCode: number): string {
+    const path = join(dir, `unshare-${exitCode}`);
+    writeFileSync(path, `#!/bin/sh\ncat >/dev/null\necho '${stderr}' >&2\nexit ${exitCode}\n`);
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  it('Should explain that creating a network namespace was refused', async function () {
+    const unshareBinary = fakeUnshare('unshare: unshare failed: Operation not permitted', 1);
+    const result = await validateWithRealTool('*filter\nCOMMIT\n', {
+      mode: 'test',
+      unshareBinary,
+      asRoot: false,
+    });
+    assert.ok(!Array.isArray(result));
+    assert.match(result.error, /network namespace was refused/);
+  });
+
+  it('Should explain missing privileges inside the namespace', async function () {
+    // iptables-nft-restore's words without CAP_NET_ADMIN (reference iptables-format.md §9).
+    const unshareBinary = fakeUnshare(
+      'iptables-nft-restore: line 2 failed: Permission denied (you must be root).',
+      1,
+    );
+    const result = await validateWithRealTool('*filter\nCOMMIT\n', { mode: 'test', unshareBinary });
+    assert.ok(!Array.isArray(result));
+    assert.match(result.error, /lacks privileges/);
   });
 });
