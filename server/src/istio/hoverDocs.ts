@@ -134,3 +134,21 @@ export const probeIpsetDocs: readonly IpsetDoc[] = [
     source: { file: 'istio/istio cni/pkg/iptables/iptables.go (ProbeIPSet)', version: '1.21.0 … 1.22.x' },
   },
 ];
+
+/**
+ * What the addresses and ids Istio writes into rules are for, per mode. Sources: istio/istio
+ * cni/pkg/iptables/iptables.go (ambient loopback exclusions, "Do not redirect app calls to back itself"),
+ * tools/istio-iptables/pkg/capture/run.go (sidecar RETURNs for 127.0.0.1/32, 127.0.0.6 and uid/gid 1337);
+ * istio-ambient.md §3.2 and §9.
+ */
+export const addressRoleDocs = {
+  ambientLoopback:
+    'the loopback address; capture rules exclude it so traffic the app sends to itself on loopback is never redirected',
+  sidecarLoopback:
+    'the loopback address; capture rules RETURN for it so local traffic is not sent through Envoy',
+  sidecarPassthrough:
+    "Envoy's inbound passthrough source address; its traffic to the app is not captured again",
+  sidecarProxyOwner:
+    "Envoy runs as this uid and gid; owner rules with it single out the proxy's own traffic so it is not captured again",
+  source: 'istio/istio cni/pkg/iptables/iptables.go; tools/istio-iptables/pkg/capture/run.go',
+} as const;

@@ -278,7 +278,7 @@ describe('Hover (language service)', () => {
       ];
       const { text } = hoverAt(lines);
       assert.match(text, /User id 1337/);
-      assert.match(text, /Envoy runs as uid and gid 1337/);
+      assert.match(text, /Envoy runs as this uid and gid/);
     });
 
     it('Should count the ports of a range', () => {

@@ -12,7 +12,13 @@ import {
   ztunnelPorts,
 } from '../../istio/constants';
 import { catalogueEntries } from '../../istio/catalogue';
-import { probeIpsetDocs, sidecarChainDocs, sidecarMarks, sidecarPortDocs } from '../../istio/hoverDocs';
+import {
+  addressRoleDocs,
+  probeIpsetDocs,
+  sidecarChainDocs,
+  sidecarMarks,
+  sidecarPortDocs,
+} from '../../istio/hoverDocs';
 import { canonicalAddress } from '../../format/addresses';
 import type { IstioContext } from './istioContext';
 import { isAmbient, isSidecarChain } from './istioContext';
@@ -101,16 +107,18 @@ export function istioAddressMeaning(
   const bare = text.replace(/\/\d+$/, '');
   for (const probe of [probeSnatAddress.ipv4, probeSnatAddress.ipv6]) {
     if (text === probe.text || bare === probe.bare) {
-      return `**Istio:** ${probe.summary}. Changed with \`HOST_PROBE_SNAT_IP\` / \`HOST_PROBE_SNAT_IPV6\`. _(${probe.source.file})_`;
+      const setting = settings.find((s) => s.name.startsWith('HOST_PROBE_SNAT_IP'));
+      const changed = setting ? ` Changed with \`${setting.name}\`.` : '';
+      return `**Istio:** ${probe.summary}.${changed} _(${probe.source.file})_`;
     }
   }
   if (text === loopbackAddress.ipv4 || text === loopbackAddress.ipv6) {
     return flavour === 'ambient'
-      ? '**Istio ambient:** the loopback address; capture rules exclude it so traffic the app sends to itself on loopback is never redirected.'
-      : '**Istio sidecar:** the loopback address; capture rules RETURN for it so local traffic is not sent through Envoy.';
+      ? `**Istio ambient:** ${addressRoleDocs.ambientLoopback}.`
+      : `**Istio sidecar:** ${addressRoleDocs.sidecarLoopback}.`;
   }
   if (flavour === 'sidecar' && text === sidecarPorts.inboundPassthroughSource) {
-    return "**Istio sidecar:** Envoy's inbound passthrough source address; its traffic to the app is not captured again.";
+    return `**Istio sidecar:** ${addressRoleDocs.sidecarPassthrough}.`;
   }
   return undefined;
 }
@@ -147,5 +155,5 @@ export function istioOwnerMeaning(
   id: number,
 ): string | undefined {
   if (flavourOf(ctx, chain) !== 'sidecar' || id !== sidecarPorts.proxyUid) return undefined;
-  return `**Istio sidecar:** Envoy runs as uid and gid ${id}; owner rules with it single out the proxy's own traffic so it is not captured again. _(istio/istio tools/istio-iptables/pkg/constants/constants.go)_`;
+  return `**Istio sidecar:** ${id}: ${addressRoleDocs.sidecarProxyOwner}. _(${addressRoleDocs.source})_`;
 }
