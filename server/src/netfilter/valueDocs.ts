@@ -71,3 +71,6 @@ export const setFlagDocs: Readonly<Record<string, string>> = {
   src: "the packet's source address (or port) is looked up",
   dst: "the packet's destination address (or port) is looked up",
 };
+
+/** TCP flag names `--tcp-flags` accepts; ALL and NONE are shorthands. Source: iptables-extensions(8), "tcp". */
+export const tcpFlagNames = ['SYN', 'ACK', 'FIN', 'RST', 'URG', 'PSH'] as const;

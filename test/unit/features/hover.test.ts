@@ -407,6 +407,26 @@ describe('Hover (language service)', () => {
       assert.match(text, /`ESTABLISHED`: .*both directions/);
     });
 
+    it('Should spell out --tcp-flags as iptables-extensions(8) does: SYN set, ACK, FIN and RST unset', () => {
+      const lines = [
+        '*filter',
+        ':INPUT ACCEPT [0:0]',
+        `-A INPUT -p tcp -m tcp --tcp-flags SYN,ACK,FIN,RST S${cursor}YN -j ACCEPT`,
+        'COMMIT',
+      ];
+      assert.match(hoverAt(lines).text, /SYN must be set and ACK, FIN, RST clear/);
+    });
+
+    it('Should read the -c counters of a rule as packets and bytes', () => {
+      const lines = [
+        '*filter',
+        ':INPUT ACCEPT [0:0]',
+        `-A INPUT -c 99138 228${cursor}80045 -j ACCEPT`,
+        'COMMIT',
+      ];
+      assert.match(hoverAt(lines).text, /99,138 packets, 22\.9 MB/);
+    });
+
     it('Should give the protocol number and the match -p loads', () => {
       const { text } = hoverAt(ambient(mark(44, 'tcp', 1)));
       assert.match(text, /IP protocol 6/);

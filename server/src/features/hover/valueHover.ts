@@ -7,6 +7,7 @@ import {
   protocolNames,
   protocolNumbers,
   setFlagDocs,
+  tcpFlagNames,
 } from '../../netfilter/valueDocs';
 import { findImplicitModule } from '../../netfilter/lookup';
 import type { HoverContent } from './markdown';
@@ -16,7 +17,7 @@ import { addressHover, natRangeHover } from './addressHover';
 import type { ValueSite } from './valueSite';
 import { chainOf } from './valueSite';
 import { markRoleOf, markValueHover } from './markHover';
-import { groupThousands } from './counters';
+import { describeCounters, groupThousands } from './counters';
 import { parseValueMask } from '../../format/numbers';
 
 /** Options whose value is a port even where the option table calls it a number (TPROXY --on-port). */
@@ -39,7 +40,9 @@ export function valueHover(site: ValueSite): HoverContent {
     (kind === 'ctstate-list' ? wordListHover(site, ctstateDocs, 'conntrack state') : undefined) ??
     (kind === 'ctstatus-list' ? wordListHover(site, ctstatusDocs, 'conntrack status') : undefined) ??
     (kind === 'set-spec' ? setSpecHover(site) : undefined) ??
-    (kind === 'id-range' ? idRangeHover(site) : undefined);
+    (kind === 'id-range' ? idRangeHover(site) : undefined) ??
+    (kind === 'tcp-flags' ? tcpFlagsHover(site) : undefined) ??
+    (name === 'set-counters' ? setCountersHover(site) : undefined);
   if (decoded) return decoded;
   return {
     headline: `${code(site.token.text)} — value of ${site.use.token.text}`,
@@ -180,4 +183,37 @@ function idRangeHover(site: ValueSite): HoverContent {
   if (site.use.negated) details.push(`Negated with \`!\`: sockets of any other ${what}.`);
   if (site.spec) details.push(site.spec.summary);
   return { headline: `${site.token.text} — ${what} of the sending socket`, details, after };
+}
+
+/** Expands ALL / NONE the way libxt_tcp parses a flag list. */
+function tcpFlagList(text: string): string[] {
+  return text.split(',').flatMap((f) => (f === 'ALL' ? [...tcpFlagNames] : f === 'NONE' ? [] : [f]));
+}
+
+/** `--tcp-flags mask comp`: which flags are examined, and which of those must be set. */
+function tcpFlagsHover(site: ValueSite): HoverContent | undefined {
+  const [maskToken, compToken] = site.use.args;
+  if (!maskToken || !compToken) return undefined;
+  const examined = tcpFlagList(maskToken.text);
+  const set = tcpFlagList(compToken.text).filter((f) => examined.includes(f));
+  const clear = examined.filter((f) => !set.includes(f));
+  const details = [
+    `Examines ${examined.join(', ') || 'no flags'}; of these ${set.length > 0 ? `${set.join(', ')} must be set` : 'none may be set'}${clear.length > 0 && set.length > 0 ? ` and ${clear.join(', ')} clear` : ''}.`,
+  ];
+  if (site.use.negated) details.push('Negated with `!`: matches every other combination.');
+  return {
+    headline: `${site.token.text} — ${site.argIndex === 0 ? 'flags examined' : 'flags that must be set'}`,
+    details,
+    code: site.spec ? [site.spec.syntax] : [],
+  };
+}
+
+/** `-c packets bytes`: the initial counters of the rule. */
+function setCountersHover(site: ValueSite): HoverContent | undefined {
+  const [packets, bytes] = site.use.args.map((a) => (/^\d+$/.test(a.text) ? BigInt(a.text) : undefined));
+  if (packets === undefined || bytes === undefined) return undefined;
+  return {
+    headline: describeCounters(packets, bytes),
+    details: site.spec ? [site.spec.summary] : [],
+  };
 }
