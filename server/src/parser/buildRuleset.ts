@@ -156,6 +156,8 @@ export class RulesetBuilder {
     const chainToken = node.chain;
     const name = chainToken?.text;
     if (name !== undefined) this.noteRenamedUse(block, chainToken!);
+    const jumpName = node.rule?.target?.nameToken;
+    if (jumpName && node.rule?.target?.kind === 'chain') this.noteRenamedUse(block, jumpName);
     const chain = name === undefined ? undefined : block.chains.get(name);
     const needChain = (): ChainState | undefined => {
       if (!chainToken) return undefined;
@@ -317,6 +319,16 @@ export class RulesetBuilder {
           );
           return;
         }
+        if (c.declarationSpan) {
+          // Observed with iptables-nft-restore 1.8.9: renaming a chain created in the same
+          // transaction fails at commit ("CHAIN_RENAME failed (No such file or directory)").
+          this.problems.add(
+            'syntax.rename-new-chain',
+            chainToken!.span,
+            `iptables-nft-restore cannot rename \`${name}', which this block creates: the commit fails with "CHAIN_RENAME failed (No such file or directory)". iptables-legacy-restore accepts it. Declare the chain as \`${newName.text}' instead.`,
+            { related: [{ span: c.declarationSpan, message: 'created here' }] },
+          );
+        }
         block.chains.delete(c.name);
         c.name = newName.text;
         block.chains.set(c.name, c);
@@ -443,6 +455,8 @@ export class RulesetBuilder {
     };
     this.tables.push(table);
     this.resolveTargets(table);
+    for (const [key, edges] of this.callers)
+      if (key.startsWith(`${table.index}:`)) edges.sort((a, b) => a.rule.line - b.rule.line);
     this.checkFamily(table);
   }
 

@@ -73,6 +73,11 @@ export const syntaxCodes = {
     'error',
     'Chain used after a rename in the same block',
   ),
+  'syntax.rename-new-chain': entry(
+    'syntax.rename-new-chain',
+    'error',
+    'Renaming a chain created in the same block',
+  ),
   'syntax.chain-in-use': entry(
     'syntax.chain-in-use',
     'error',
