@@ -257,7 +257,7 @@ async function run(page, payload, ws) {
         .first()
         .waitFor({ timeout: stepTimeoutMs });
       await shot(page, 'problems.png');
-      await runCommand(page, 'View: Close Panel');
+      await runCommand(page, 'View: Toggle Panel Visibility');
     },
   );
 

@@ -228,7 +228,14 @@ export function serverProcesses(): ProcessInfo[] {
     .map(([pid, commandLine]) => ({ pid, commandLine }));
 }
 
-/** Closes every editor so each test starts from a clean window. */
+/**
+ * Closes every editor so each test starts from a clean window. Edited documents are reverted first:
+ * closing a dirty editor would otherwise save it (running save participants) or ask, depending on the host.
+ */
 export async function closeAllEditors(): Promise<void> {
+  for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(document, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
