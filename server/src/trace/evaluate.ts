@@ -36,63 +36,78 @@ export interface ConnectionView {
 
 export type RuleOutcome =
   | { readonly matched: true }
-  | { readonly matched: false; readonly failed: string }
+  /** `condition` indexes the rule's conditions (see describeCondition). */
+  | { readonly matched: false; readonly condition: number }
   | { readonly matched: 'undecidable'; readonly reason: string };
+
+/**
+ * Conditions are numbered in kernel order: 0 `-4/-6`, 1 `-s`, 2 `-d`, 3 `-i`, 4 `-o`, 5 `-p`,
+ * 6 `-f`, then 7 + n for the n-th `-m` match.
+ */
+const firstMatchCondition = 7;
+const matchedOutcome: RuleOutcome = { matched: true };
+/** Shared outcome objects, so tracing a long chain allocates nothing per rule that fails. */
+const failedOutcomes: RuleOutcome[] = Array.from({ length: 64 }, (_, condition) => ({
+  matched: false,
+  condition,
+}));
+
+function failedAt(condition: number): RuleOutcome {
+  return failedOutcomes[condition] ?? { matched: false, condition };
+}
 
 /**
  * Evaluates a rule's conditions. The kernel ANDs them left to right; a definite failure anywhere
  * therefore decides the rule even after an undecidable one.
  */
 export function evaluateRule(rule: Rule, ctx: MatchContext): RuleOutcome {
-  let undecidable: string | undefined;
-  const consider = (outcome: MatchOutcome, describe: () => string): RuleOutcome | undefined => {
-    if (outcome === false) return { matched: false, failed: describe() };
-    if (outcome === 'undecidable') undecidable ??= describe();
-    return undefined;
-  };
   const p = ctx.packet;
-  if (rule.familyOnly !== undefined && rule.familyOnly !== p.family) {
-    return { matched: false, failed: `-${rule.familyOnly} (rule is for IPv${rule.familyOnly} only)` };
-  }
-  const generic: [MatchOutcome, () => string][] = [];
-  if (rule.source)
-    generic.push([negate(rule.source, anyAddress(rule.source.value, p.src)), () => optionText(rule.source!)]);
-  if (rule.destination) {
-    generic.push([
-      negate(rule.destination, anyAddress(rule.destination.value, p.dst)),
-      () => optionText(rule.destination!),
-    ]);
-  }
-  if (rule.inInterface)
-    generic.push([
-      negate(rule.inInterface, interfaceMatches(rule.inInterface.value, p.iif)),
-      () => optionText(rule.inInterface!),
-    ]);
-  if (rule.outInterface) {
-    generic.push([
-      negate(rule.outInterface, interfaceMatches(rule.outInterface.value, p.oif)),
-      () => optionText(rule.outInterface!),
-    ]);
-  }
-  if (rule.protocol)
-    generic.push([
-      negate(rule.protocol, protocolMatches(rule.protocol.value, p.protocol)),
-      () => optionText(rule.protocol!),
-    ]);
+  if (rule.familyOnly !== undefined && rule.familyOnly !== p.family) return failedAt(0);
+  if (rule.source && anyAddress(rule.source.value, p.src) === rule.source.negated) return failedAt(1);
+  if (rule.destination && anyAddress(rule.destination.value, p.dst) === rule.destination.negated)
+    return failedAt(2);
+  if (rule.inInterface && interfaceMatches(rule.inInterface.value, p.iif) === rule.inInterface.negated)
+    return failedAt(3);
+  if (rule.outInterface && interfaceMatches(rule.outInterface.value, p.oif) === rule.outInterface.negated)
+    return failedAt(4);
+  if (rule.protocol && protocolMatches(rule.protocol.value, p.protocol) === rule.protocol.negated)
+    return failedAt(5);
   // Only unfragmented packets are simulated: `-f` matches second and later fragments.
-  if (rule.fragment) generic.push([negate(rule.fragment, false), () => optionText(rule.fragment!)]);
-  for (const [outcome, describe] of generic) {
-    const decided = consider(outcome, describe);
-    if (decided) return decided;
+  if (rule.fragment && !rule.fragment.negated) return failedAt(6);
+  let undecidable: string | undefined;
+  const matches = rule.matches;
+  for (let i = 0; i < matches.length; i++) {
+    const result = evaluateMatch(matches[i], ctx);
+    if (result.outcome === false) return failedAt(firstMatchCondition + i);
+    if (result.outcome === 'undecidable' && undecidable === undefined) {
+      undecidable = result.reason ? `${matchText(matches[i])}: ${result.reason}` : matchText(matches[i]);
+    }
   }
-  for (const match of rule.matches) {
-    const result = evaluateMatch(match, ctx);
-    const decided = consider(result.outcome, () =>
-      result.reason ? `${matchText(match)}: ${result.reason}` : matchText(match),
-    );
-    if (decided) return decided;
+  return undecidable === undefined ? matchedOutcome : { matched: 'undecidable', reason: undecidable };
+}
+
+/** The text of one condition of a rule, as written, for "not matched: …" explanations. */
+export function describeCondition(rule: Rule, condition: number): string {
+  switch (condition) {
+    case 0:
+      return `-${rule.familyOnly} (rule is for IPv${rule.familyOnly} only)`;
+    case 1:
+      return rule.source ? optionText(rule.source) : '-s';
+    case 2:
+      return rule.destination ? optionText(rule.destination) : '-d';
+    case 3:
+      return rule.inInterface ? optionText(rule.inInterface) : '-i';
+    case 4:
+      return rule.outInterface ? optionText(rule.outInterface) : '-o';
+    case 5:
+      return rule.protocol ? optionText(rule.protocol) : '-p';
+    case 6:
+      return rule.fragment ? optionText(rule.fragment) : '-f';
+    default: {
+      const match = rule.matches[condition - firstMatchCondition];
+      return match ? matchText(match) : `condition ${condition}`;
+    }
   }
-  return undecidable === undefined ? { matched: true } : { matched: 'undecidable', reason: undecidable };
 }
 
 interface MatchResult {
@@ -215,10 +230,6 @@ function evaluateMatch(match: Match, ctx: MatchContext): MatchResult {
     case 'limit':
       return cannot('depends on the packet rate');
   }
-}
-
-function negate<T>(n: Negatable<T>, outcome: MatchOutcome): MatchOutcome {
-  return n.negated && outcome !== 'undecidable' ? !outcome : outcome;
 }
 
 function anyAddress(list: readonly AddressSpec[], address: bigint): boolean {

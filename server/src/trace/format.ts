@@ -11,6 +11,7 @@ import type {
   TraceJsonStep,
 } from '../../../common/traceProtocol';
 import { formatAddress } from './address';
+import { describeCondition } from './evaluate';
 import { formatPacketSpec } from './packet';
 import type { Family, PacketFinal, PacketState, PacketTrace, TraceResult, TraceStep } from './types';
 
@@ -65,8 +66,8 @@ function stepJson(step: TraceStep): TraceJsonStep {
         matched: step.matched,
         action: step.action,
         ...(step.to !== undefined ? { to: step.to } : {}),
-        ...(step.failed !== undefined
-          ? { note: `not matched: ${step.failed}` }
+        ...(step.failedCondition !== undefined
+          ? { note: `not matched: ${describeCondition(step.rule, step.failedCondition)}` }
           : step.undecidable !== undefined
             ? {
                 note: `cannot decide (${step.undecidable.reason}); assumed ${step.undecidable.assumed ? 'matched' : 'not matched'}`,
@@ -184,7 +185,7 @@ function eventText(step: TraceStep, lines: readonly string[], verbose: boolean):
     case 'rule': {
       if (step.matched === false) {
         return verbose
-          ? `  (${step.table}:${step.chain}:rule:L${step.line} not matched: ${step.failed ?? ''})`
+          ? `  (${step.table}:${step.chain}:rule:L${step.line} not matched: ${step.failedCondition !== undefined ? describeCondition(step.rule, step.failedCondition) : ''})`
           : undefined;
       }
       const verdict =

@@ -283,7 +283,8 @@ class Run {
       oif: undefined,
       mark: spec.mark >>> 0,
       ctmark: 0,
-      ctstate: 'NEW',
+      // Before the conntrack hook (raw) the kernel sees no entry, which conntrack matches read as INVALID.
+      ctstate: 'INVALID',
       ctdir: 'ORIGINAL',
       zone: 0,
       tcpFlags: spec.tcpFlags,
@@ -678,21 +679,25 @@ class Run {
 
   /** Evaluates a rule, consulting or recording decisions for undecidable matches; records non-matches. */
   private match(rule: Rule, hook: Hook): boolean {
-    const ctx: MatchContext = {
-      hook,
-      packet: this.state,
-      socket:
-        this.spec.origin === 'out' && (hook === 'OUTPUT' || hook === 'POSTROUTING') && this.pass === 0
-          ? { uid: this.spec.uid, gid: this.spec.gid }
-          : undefined,
-      connection: this.connection as ConnectionView | undefined,
-      addressType: (a) => this.env.host.addressType(this.state.family, a),
-    };
-    const outcome = evaluateRule(rule, ctx);
-    const table = rule.table as TableName;
+    const outcome = evaluateRule(rule, this.matchContext(hook));
     if (outcome.matched === true) return true;
     if (outcome.matched === false) {
-      this.ruleStep(table, hook, rule, false, 'continue', { failed: outcome.failed });
+      // The hot path of long chains (kube-proxy's KUBE-SERVICES): one small object, no text.
+      this.steps.push({
+        kind: 'rule',
+        packet: this.packetIndex,
+        pass: this.pass,
+        hook,
+        state: this.state,
+        table: rule.table as TableName,
+        chain: rule.chain,
+        line: rule.line + 1,
+        rule,
+        matched: false,
+        action: 'continue',
+        failedCondition: outcome.condition,
+      });
+      this.currentHook = hook;
       return false;
     }
     const key = `${this.packetIndex}:${this.pass}:${hook}:${rule.table}:${rule.line}`;
@@ -708,13 +713,42 @@ class Run {
       matched: assumed,
     });
     if (!assumed) {
-      this.ruleStep(table, hook, rule, 'undecidable', 'continue', {
+      this.ruleStep(rule.table as TableName, hook, rule, 'undecidable', 'continue', {
         undecidable: { reason: outcome.reason, assumed },
       });
       return false;
     }
     this.pendingUndecidable = { reason: outcome.reason, assumed };
     return true;
+  }
+
+  private cachedContext: { state: PacketState; hook: Hook; pass: number; ctx: MatchContext } | undefined;
+
+  /** The match context, rebuilt only when the packet, hook or pass changed. */
+  private matchContext(hook: Hook): MatchContext {
+    const c = this.cachedContext;
+    if (
+      c !== undefined &&
+      c.state === this.state &&
+      c.hook === hook &&
+      c.pass === this.pass &&
+      c.ctx.connection === this.connection
+    ) {
+      return c.ctx;
+    }
+    const state = this.state;
+    const ctx: MatchContext = {
+      hook,
+      packet: state,
+      socket:
+        this.spec.origin === 'out' && (hook === 'OUTPUT' || hook === 'POSTROUTING') && this.pass === 0
+          ? { uid: this.spec.uid, gid: this.spec.gid }
+          : undefined,
+      connection: this.connection as ConnectionView | undefined,
+      addressType: (a) => this.env.host.addressType(state.family, a),
+    };
+    this.cachedContext = { state, hook, pass: this.pass, ctx };
+    return ctx;
   }
 
   /** Set by match() when the rule that just matched was only assumed to. */
@@ -881,7 +915,6 @@ class Run {
     extra: {
       to?: string;
       effect?: string;
-      failed?: string;
       undecidable?: { reason: string; assumed: boolean };
     } = {},
   ): void {
@@ -893,11 +926,11 @@ class Run {
         table: (typeof table === 'string' ? table : table.name) as TableName,
         chain: rule.chain,
         line: rule.line + 1,
+        rule,
         matched: undecidable !== undefined ? 'undecidable' : matched,
         action,
         ...(extra.to !== undefined ? { to: extra.to } : {}),
         ...(extra.effect !== undefined ? { effect: extra.effect } : {}),
-        ...(extra.failed !== undefined ? { failed: extra.failed } : {}),
         ...(undecidable !== undefined ? { undecidable } : {}),
       },
       hook,

@@ -3,7 +3,7 @@
  * a trace ends with. The JSON form sent over `iptables/trace` (common/traceProtocol.ts) is built
  * from these by format.ts, so the CLI, the editor and the kernel tests see the same data.
  */
-import type { CtState } from '../model/rule';
+import type { CtState, Rule } from '../model/rule';
 
 export type Family = 4 | 6;
 
@@ -117,8 +117,10 @@ export interface RuleStep extends StepBase<'rule'> {
   readonly chain: string;
   readonly line: number;
   readonly matched: MatchOutcome;
-  /** When not matched: the 0-based index into the rule's generic options + matches that failed, and its text. */
-  readonly failed?: string;
+  /** The rule itself (spans for editors; the failed condition's text via describeCondition). */
+  readonly rule: Rule;
+  /** When not matched: which condition failed (trace/evaluate.ts describeCondition numbering). */
+  readonly failedCondition?: number;
   /** When undecidable: why, and which branch this trace assumed. */
   readonly undecidable?: { readonly reason: string; readonly assumed: boolean };
   /** `continue` when not matched. */

@@ -168,14 +168,26 @@ function describeMap(map: CounterMap): string {
     .join(' ');
 }
 
-/** Runs one connection through the kernel (rules freshly loaded, so counters start at zero) and compares. */
+/** Loads a rule set into the pod; its counters start at zero. */
+export async function loadRules(pair: PodPair, rules: LoadedRules): Promise<void> {
+  await pair.load(
+    rules.family === 4 ? rules.text : undefined,
+    rules.family === 6 ? rules.text : undefined,
+    false,
+  );
+}
+
+/**
+ * Runs one connection through the kernel and compares. `before` holds the counters before it
+ * (empty right after loadRules); the comparison uses the difference, and returns the new totals.
+ */
 export async function compareConnection(
   pair: PodPair,
   rules: LoadedRules,
   conn: KernelConnection,
   sport: number,
-): Promise<Comparison> {
-  pair.load(rules.family === 4 ? rules.text : undefined, rules.family === 6 ? rules.text : undefined, false);
+  before: CounterMap,
+): Promise<Comparison & { readonly totals: CounterMap }> {
   const trace = simulateConnection(rules, conn, sport);
   const agent = conn.origin === 'out' ? pair.podAgent : pair.peerAgent;
   const result = await agent.client({
@@ -195,7 +207,12 @@ export async function compareConnection(
     ...pair.podAgent.take().map((e) => `pod:${e.listener}`),
     ...pair.peerAgent.take().map((e) => `peer:${e.listener}`),
   ];
-  const actual = pair.counters(rules.family);
+  const totals = await pair.counters(rules.family);
+  const actual: CounterMap = new Map();
+  for (const [key, value] of totals) {
+    const delta = value - (before.get(key) ?? 0);
+    if (delta !== 0) actual.set(key, delta);
+  }
   // Undecidable matches (statistic, ipset) make the simulator list every outcome: the kernel must pick one of them.
   const candidates = [trace, ...trace.alternatives];
   const verdicts = candidates.map((candidate) => {
@@ -225,5 +242,5 @@ export async function compareConnection(
       ]
         .filter((l) => l !== '')
         .join('\n');
-  return { agreed, report, trace };
+  return { agreed, report, trace, totals };
 }
