@@ -50,7 +50,7 @@ setsid "$code_server" "${cs_args[@]}" --disable-telemetry --disable-update-check
   --disable-getting-started-override --ignore-last-opened "$folder" >"$run_dir/code-server.log" 2>&1 &
 cs_pid=$!
 # Wait until code-server answers (or dies), without a fixed sleep: curl retries on refused connections.
-if ! curl -fsS --retry 60 --retry-connrefused --retry-delay 1 --max-time 90 "http://127.0.0.1:$port/healthz" >/dev/null; then
+if ! curl -fs --retry 60 --retry-connrefused --retry-delay 1 --max-time 90 "http://127.0.0.1:$port/healthz" >/dev/null; then
   echo "code-server did not start; log:" >&2
   cat "$run_dir/code-server.log" >&2
   exit 1
