@@ -70,7 +70,12 @@ function allTokensAccountedFor(node: CommandLine): boolean {
   if (node.chain) covered.push(node.chain.span);
   for (const o of node.operands) covered.push(o.span);
   if (node.rule) covered.push(...ruleSpans(node.rule));
-  return node.tokens.every((t) => covered.some((c) => c.start <= t.span.start && t.span.end <= c.end));
+  const exact = new Set(covered.map((c) => `${c.start}:${c.end}`));
+  return node.tokens.every(
+    (t) =>
+      exact.has(`${t.span.start}:${t.span.end}`) ||
+      covered.some((c) => c.start <= t.span.start && t.span.end <= c.end),
+  );
 }
 
 function ruleSpans(rule: Rule): Span[] {
