@@ -93,14 +93,20 @@ export function classifyContext(ctx: TableContext): ContextClassification {
 
   if (isInpod) {
     const variant = detectVariant(ctx);
-    const range = versionRangeOf(variant);
+    // Without the nat table (`iptables-save -t mangle`) neither DNS capture nor the inbound mode shows.
+    const partial = !ctx.tableByName.has('nat');
+    const range: VersionRange =
+      partial && variant.generation === 'redirect' ? { from: '1.21' } : versionRangeOf(variant);
+    const description = partial
+      ? `${variant.generation === 'tproxy' ? 'TPROXY inbound capture, ' : ''}partial dump without the nat table`
+      : describeVariant(variant);
     return {
       ...base,
       kind: 'ambient-inpod',
       variant,
       versionRange: range,
       expected: expectedInpodRuleSet(variant),
-      label: `Istio ambient in-pod rules, ${familyText}, ${describeVariant(variant)} — matches Istio ${formatVersionRange(range)}`,
+      label: `Istio ambient in-pod rules, ${familyText}, ${description} — matches Istio ${formatVersionRange(range)}`,
       mixedGenerations: findMixedGenerations(rec),
     };
   }

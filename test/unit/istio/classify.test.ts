@@ -238,4 +238,14 @@ describe('Istio classification of the rendered fixtures', () => {
     ].join('\n');
     assert.equal(analyzeIstio(parseDocument(text)).contexts[0]?.kind, 'pre-inpod');
   });
+
+  it('Should label a mangle-only dump (iptables-save -t mangle) as partial instead of guessing DNS capture', () => {
+    const full = readFixture(`${r}default.iptables-nft-save.txt`);
+    const mangleOnly = full.slice(0, full.indexOf('# Completed on'));
+    const analysis = analyzeIstio(parseDocument(mangleOnly));
+    assert.equal(
+      analysis.label,
+      'Istio ambient in-pod rules, IPv4, partial dump without the nat table — matches Istio 1.21+',
+    );
+  });
 });

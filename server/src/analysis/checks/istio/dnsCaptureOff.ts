@@ -10,7 +10,8 @@ export const dnsCaptureOffCheck: Check = {
     const findings: Finding[] = [];
     for (const cls of analyzeIstio(doc).contexts) {
       if (cls.kind !== 'ambient-inpod' || cls.variant?.dns !== 'off') continue;
-      const nat = cls.context.tableByName.get('nat') ?? cls.context.tables[0];
+      // Only the nat table shows DNS capture; a dump without it (`iptables-save -t mangle`) says nothing.
+      const nat = cls.context.tableByName.get('nat');
       if (!nat) continue;
       findings.push(
         finding(
