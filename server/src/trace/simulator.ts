@@ -45,7 +45,7 @@ const dnatHooks: ReadonlySet<Hook> = new Set(['PREROUTING', 'OUTPUT']);
 const defaultMaxDepth = 64;
 const defaultMaxAlternatives = 16;
 /** Bound on rules evaluated in one table pass, so a goto cycle (which never deepens the stack) still ends. */
-const maxRulesPerPass = 1_000_000;
+const maxRulesPerPass = 250_000;
 
 /** Istio's policy route for ambient pods (istio-ambient.md §5; cni/pkg/iptables/iptables_linux.go). */
 export const istioPolicyRoute: PolicyRoute = {
@@ -553,6 +553,7 @@ class Run {
     let chain = base;
     let index = 0;
     let evaluated = 0;
+    const gotos = new Set<string>();
     for (;;) {
       if (index >= chain.rules.length) {
         const popped = this.leaveChain(table, hook, chain, base, stack, undefined);
@@ -614,6 +615,14 @@ class Run {
               rule,
               `jump depth exceeds ${this.env.maxDepth} (a jump cycle?)`,
             );
+          }
+          if (target.goto) {
+            // A goto cycle never deepens the stack: the same goto, with the same return points
+            // and an unchanged packet, taken twice can only repeat forever.
+            const key = `${stack.map((f) => `${f.chain.name}@${f.next}`).join('/')}|${rule.line}|${this.stateVersion}`;
+            if (gotos.has(key))
+              return this.loop(table, hook, chain, rule, `goto cycle through ${target.name}`);
+            gotos.add(key);
           }
           this.ruleStep(table, hook, rule, true, target.goto ? 'goto' : 'jump', { to: target.name });
           if (!target.goto) stack.push({ chain, next: index + 1 });
@@ -889,7 +898,11 @@ class Run {
 
   // ---- recording ----------------------------------------------------------------------------------
 
+  /** Bumped on every packet change, so loop detection can tell "same place, same packet". */
+  private stateVersion = 0;
+
   private set(change: Partial<PacketState>): void {
+    this.stateVersion++;
     this.state = { ...this.state, ...change };
   }
 
