@@ -36,6 +36,7 @@ import { formatDocument } from './features/formatting';
 import { getInlayHints } from './features/inlayHints';
 import { getIstioCodeLenses } from './features/istioCodeLens';
 import { getExpectedRuleSet } from './features/compareExpected';
+import { analyzeIstio } from './istio/classify';
 import { getTraceCodeLenses } from './features/traceCodeLens';
 import { getTraceScenarios, trace } from './features/trace';
 import { getSemanticTokens } from './features/semanticTokens';
@@ -83,6 +84,8 @@ export interface LanguageService {
   trace(doc: ParsedDocument, request: { packet?: string; scenario?: string }): TraceResponse;
   getTraceScenarios(doc: ParsedDocument): TraceScenarioInfo[];
   getExpectedRuleSet(doc: ParsedDocument): { title: string; text: string } | null;
+  /** One line naming what the file is, e.g. "Istio ambient in-pod rules, IPv4, DNS capture on — matches Istio 1.25+". */
+  getClassification(doc: ParsedDocument): string;
   /** Semantic tokens of the whole document, or of the lines a range touches (from the cached parse). */
   getSemanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
 }
@@ -121,6 +124,7 @@ export function createLanguageService(): LanguageService {
     trace,
     getTraceScenarios,
     getExpectedRuleSet,
+    getClassification: (doc) => analyzeIstio(doc).label,
     getSemanticTokens,
   };
 }

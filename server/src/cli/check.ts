@@ -1,13 +1,13 @@
 import { createLanguageService } from '../languageService';
-import type { Finding } from '../analysis/findings';
 import type { Settings } from '../settings';
 import { defaultSettings } from '../settings';
 import type { CliIo } from './io';
 import { exitCodes } from './io';
-import type { CheckFormat } from './checkFormats';
+import type { CheckFormat, FileFindings } from './checkFormats';
 import { formatJson, formatSarif, formatText } from './checkFormats';
 
-const usage = `usage: iptables-lens check [--format text|json|sarif] [--disable CODE]... FILE...
+const usage = `usage: iptables-lens check [--format text|json|sarif] [--disable CODE]... [--classify] FILE...
+  --classify  also print what each file is (e.g. which Istio rule set and version it matches)
   FILE may be - for standard input.
 exit status: 0 no error or warning, 1 errors or warnings found, 2 usage or I/O error`;
 
@@ -15,6 +15,7 @@ interface CheckOptions {
   readonly format: CheckFormat;
   readonly files: readonly string[];
   readonly disabled: ReadonlySet<string>;
+  readonly classify: boolean;
 }
 
 /** `iptables-lens check`: the same findings the editor shows, for terminals and CI. */
@@ -29,7 +30,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     ...defaultSettings,
     diagnostics: { ...defaultSettings.diagnostics, disabledCodes: parsed.disabled },
   };
-  const results: { file: string; findings: readonly Finding[] }[] = [];
+  const results: FileFindings[] = [];
   for (const file of parsed.files) {
     let text: string;
     try {
@@ -40,7 +41,11 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     }
     const doc = service.parse(text);
     const findings = service.getFindings(doc, settings).filter((f) => !parsed.disabled.has(f.code));
-    results.push({ file: file === '-' ? '<stdin>' : file, findings });
+    results.push({
+      file: file === '-' ? '<stdin>' : file,
+      findings,
+      ...(parsed.classify ? { classification: service.getClassification(doc) } : {}),
+    });
   }
   const render = { text: formatText, json: formatJson, sarif: formatSarif }[parsed.format];
   io.stdout(render(results));
@@ -54,6 +59,7 @@ function parseCheckArgs(argv: readonly string[]): CheckOptions | { error: string
   let format: CheckFormat = 'text';
   const files: string[] = [];
   const disabled = new Set<string>();
+  let classify = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] =
@@ -72,6 +78,8 @@ function parseCheckArgs(argv: readonly string[]): CheckOptions | { error: string
       const value = inline ?? argv[++i];
       if (!value) return { error: '--disable needs a diagnostic code' };
       value.split(',').forEach((c) => disabled.add(c.trim()));
+    } else if (arg === '--classify') {
+      classify = true;
     } else if (arg === '-' || !arg.startsWith('-')) {
       files.push(arg);
     } else {
@@ -79,5 +87,5 @@ function parseCheckArgs(argv: readonly string[]): CheckOptions | { error: string
     }
   }
   if (files.length === 0) return { error: 'no FILE given' };
-  return { format, files, disabled };
+  return { format, files, disabled, classify };
 }

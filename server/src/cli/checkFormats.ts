@@ -8,12 +8,15 @@ export type CheckFormat = 'text' | 'json' | 'sarif';
 export interface FileFindings {
   readonly file: string;
   readonly findings: readonly Finding[];
+  /** With --classify: what the file is (Istio rule set, generation, variant). */
+  readonly classification?: string;
 }
 
 /** `file:line:col: severity code message`, 1-based, one per line — the format editors and grep understand. */
 export function formatText(results: readonly FileFindings[]): string {
   const lines: string[] = [];
-  for (const { file, findings } of results) {
+  for (const { file, findings, classification } of results) {
+    if (classification !== undefined) lines.push(`${file}: ${classification}`);
     for (const f of findings) {
       lines.push(`${file}:${f.span.line + 1}:${f.span.start + 1}: ${f.severity} ${f.code} ${f.message}`);
     }
@@ -23,8 +26,9 @@ export function formatText(results: readonly FileFindings[]): string {
 
 /** An array of `{ file, diagnostics }` with LSP-shaped (0-based) ranges. */
 export function formatJson(results: readonly FileFindings[]): string {
-  const out = results.map(({ file, findings }) => ({
+  const out = results.map(({ file, findings, classification }) => ({
     file,
+    ...(classification !== undefined ? { classification } : {}),
     diagnostics: findings.map((f) => ({
       range: {
         start: { line: f.span.line, character: f.span.start },

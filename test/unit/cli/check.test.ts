@@ -31,7 +31,13 @@ function tempFile(name: string, text: string): string {
   return file;
 }
 
-const withTypo = ['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp --dprot 22 -j ACCEPT', 'COMMIT', ''].join('\n');
+const withTypo = [
+  '*filter',
+  ':INPUT ACCEPT [0:0]',
+  '-A INPUT -p tcp --dprot 22 -j ACCEPT',
+  'COMMIT',
+  '',
+].join('\n');
 
 describe('iptables-lens check', () => {
   it('Should exit 0 with no error or warning for the bundled ambient example', async () => {
@@ -54,14 +60,28 @@ describe('iptables-lens check', () => {
     const { code, out } = await run(['check', file]);
     assert.strictEqual(code, 1);
     const col = '-A INPUT -p tcp '.length + 1;
-    assert.match(out, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:${col}: error syntax\\.unknown-option .+$`, 'm'));
+    assert.match(
+      out,
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:${col}: error syntax\\.unknown-option .+$`,
+        'm',
+      ),
+    );
   });
 
   it('Should emit LSP-shaped JSON with 0-based ranges', async () => {
     const file = tempFile('typo.rules', withTypo);
     const { code, out } = await run(['check', '--format', 'json', file]);
     assert.strictEqual(code, 1);
-    const parsed = JSON.parse(out) as { file: string; diagnostics: { range: { start: { line: number; character: number } }; severity: string; code: string; source: string }[] }[];
+    const parsed = JSON.parse(out) as {
+      file: string;
+      diagnostics: {
+        range: { start: { line: number; character: number } };
+        severity: string;
+        code: string;
+        source: string;
+      }[];
+    }[];
     assert.strictEqual(parsed.length, 1);
     assert.strictEqual(parsed[0].file, file);
     const d = parsed[0].diagnostics.find((x) => x.code === 'syntax.unknown-option');
@@ -82,7 +102,28 @@ describe('iptables-lens check', () => {
     const result = run0.results.find((r: { ruleId: string }) => r.ruleId === 'syntax.unknown-option');
     assert.strictEqual(result.level, 'error');
     assert.deepStrictEqual(result.locations[0].physicalLocation.region.startLine, 3);
-    assert.deepStrictEqual(result.locations[0].physicalLocation.region.startColumn, '-A INPUT -p tcp '.length + 1);
+    assert.deepStrictEqual(
+      result.locations[0].physicalLocation.region.startColumn,
+      '-A INPUT -p tcp '.length + 1,
+    );
+  });
+
+  it('Should name the Istio rule set with --classify, in text and JSON', async () => {
+    // istio-ambient.md §8.1: DNS rules with the 0x539 exclusion plus the raw CT pair → 1.24+, DNS on by default from 1.25.
+    const dnsOn = path.join(root, 'examples', 'ambient-dns-on.rules');
+    const text = await run(['check', '--classify', dnsOn]);
+    assert.match(
+      text.out,
+      /ambient-dns-on\.rules: Istio ambient in-pod rules, IPv4, DNS capture on — matches Istio 1\.25\+/,
+    );
+    const json = await run([
+      'check',
+      '--classify',
+      '--format',
+      'json',
+      path.join(root, 'examples', 'ambient-ipv6.rules'),
+    ]);
+    assert.match(JSON.parse(json.out)[0].classification, /^Istio ambient in-pod rules, IPv6/);
   });
 
   it('Should read standard input when the file is -', async () => {
