@@ -43,11 +43,6 @@ export const netfilterCodes = {
     title: 'Interface option where the packet has no such interface',
     docs: 'netfilter.md#netfilter-interface-wrong-hook',
   },
-  'netfilter.jump-to-builtin-chain': {
-    severity: 'error',
-    title: 'Jump to a builtin chain',
-    docs: 'netfilter.md#netfilter-jump-to-builtin-chain',
-  },
   'netfilter.jump-loop': {
     severity: 'error',
     title: 'Jump loop reachable from a builtin chain',

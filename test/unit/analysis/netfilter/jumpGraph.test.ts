@@ -96,18 +96,4 @@ describe('netfilter jump graph', () => {
     assert.deepEqual(placesOf(findings), [`netfilter.jump-too-deep@${line}:${columnOf(doc, line, 'C16')}`]);
     assert.match(findings[0].message, /iptables-legacy accepts/);
   });
-
-  it('Should flag a jump to a builtin chain', () => {
-    const doc = [
-      '*filter',
-      ':INPUT ACCEPT [0:0]',
-      ':OUTPUT ACCEPT [0:0]',
-      '-A INPUT -j OUTPUT',
-      'COMMIT',
-      '',
-    ].join('\n');
-    assert.deepEqual(placesOf(netfilterFindings(doc)), [
-      `netfilter.jump-to-builtin-chain@4:${columnOf(doc, 4, 'OUTPUT')}`,
-    ]);
-  });
 });

@@ -1,40 +1,22 @@
 import type { JumpEdge, TableModel } from '../../../model/ruleset';
 import type { Hook } from '../../../netfilter/spec';
-import { isBuiltinChain, nftMaxJumpDepth } from '../../../netfilter/tables';
+import { nftMaxJumpDepth } from '../../../netfilter/tables';
 import type { Check, CheckContext } from '../../check';
 import { finding, type Finding, type RelatedInfo } from '../../findings';
-import { addingVerbs, commandRules } from './placement';
 import { describePath, reachOf, relatedForPath } from './reachability';
 
 /**
  * The jump graph as the kernel validates it at commit:
- * - a jump or goto to a builtin chain is refused (nft: "Operation not supported"; legacy: the line fails);
  * - a loop of jumps/gotos that a builtin chain reaches is refused by both backends (nft: "Too many
  *   links"); a loop nothing reaches is accepted by both, so it is not reported here;
  * - nf_tables walks at most `nftMaxJumpDepth` levels of user chains below a builtin chain
  *   (NFT_JUMP_STACK_SIZE), so deeper nesting fails on nft ("Too many links") while legacy accepts.
- * One depth-first pass per table block.
+ * One depth-first pass per table block. (A jump to a builtin chain is syntax.undefined-target.)
  */
 export const jumpGraphCheck: Check = {
   id: 'netfilter.jump-graph',
   run({ doc }: CheckContext): Finding[] {
     const findings: Finding[] = [];
-    for (const { rule } of commandRules(doc, addingVerbs)) {
-      const target = rule.target;
-      if (
-        target &&
-        (target.kind === 'chain' || target.kind === 'unknown') &&
-        isBuiltinChain(rule.table, target.name)
-      ) {
-        findings.push(
-          finding(
-            'netfilter.jump-to-builtin-chain',
-            target.nameToken.span,
-            `${target.name} is a builtin chain of the ${rule.table} table; only user-defined chains can be the target of ${target.goto ? '-g' : '-j'}.`,
-          ),
-        );
-      }
-    }
     for (const table of doc.ruleset.tables) {
       findings.push(...loopsAndDepth(table));
     }
