@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { isUnknownMatch } from '../../../server/src/model/rule';
 import { codes, filterRule, parseLines, ruleAt } from './helpers';
 
 const mangle = (rule: string) => parseLines('*mangle', rule, 'COMMIT');
@@ -93,7 +94,7 @@ describe('parser: long options, aliases and unique-prefix abbreviation', () => {
     const parsed = mangle('-A PREROUTING -ptcp -m tcp --dport=80 -j ACCEPT');
     assert.deepStrictEqual(codes(parsed), []);
     const m = ruleAt(parsed, 1).matches[0]!;
-    assert.ok(m.module === 'tcp');
+    assert.ok(m.module === 'tcp' && !isUnknownMatch(m));
     assert.strictEqual(m.dport!.value.from, 80);
     assert.deepStrictEqual(m.dport!.option.args[0]!.span, { line: 1, start: 35, end: 37 });
   });
@@ -118,7 +119,7 @@ describe('parser: long options, aliases and unique-prefix abbreviation', () => {
       );
       assert.deepStrictEqual(codes(parsed), [], proto);
       const m = ruleAt(parsed, 1).matches[0]!;
-      assert.ok(m.module === 'icmp6');
+      assert.ok(m.module === 'icmp6' && !isUnknownMatch(m));
       assert.strictEqual(m.icmpv6Type!.value.type, 128);
     }
   });
