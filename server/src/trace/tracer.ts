@@ -2,7 +2,9 @@
  * The tracer's entry points for the CLI, the LSP request and the tests: trace a packet spec or a
  * built-in scenario through a parsed document. Pure; never throws.
  */
+import type { TraceParams, TraceResponse, TraceScenarioInfo } from '../../../common/traceProtocol';
 import type { ParsedDocument } from '../parser/parseDocument';
+import { formatTraceJson } from './format';
 import { parsePacketSpec } from './packet';
 import { findScenario, scenariosFor } from './scenarios';
 import { simulate } from './simulator';
@@ -48,3 +50,27 @@ export function traceScenarioByName(
 }
 
 export { scenariosFor } from './scenarios';
+
+/**
+ * The whole `iptables/trace` request for the LSP handler: params in, the protocol's response out.
+ * Exactly one of `packet` / `scenario` must be given; errors come back in `error`, never thrown.
+ */
+export function answerTraceRequest(
+  doc: ParsedDocument,
+  params: Pick<TraceParams, 'packet' | 'scenario'>,
+  options: TraceOptions = {},
+): TraceResponse {
+  if ((params.packet === undefined) === (params.scenario === undefined)) {
+    return { error: 'give exactly one of "packet" or "scenario"' };
+  }
+  const outcome =
+    params.packet !== undefined
+      ? tracePacket(doc, params.packet, options)
+      : traceScenarioByName(doc, params.scenario ?? '', options);
+  return outcome.ok ? { result: formatTraceJson(outcome.result) } : { error: outcome.error };
+}
+
+/** The `iptables/traceScenarios` answer: the built-in scenarios that fit the document. */
+export function listTraceScenarios(doc: ParsedDocument): TraceScenarioInfo[] {
+  return scenariosFor(doc.ruleset).map(({ name, title, description }) => ({ name, title, description }));
+}
