@@ -6,7 +6,8 @@
 #   3. the .vsix release check + smoke test against the installed copy
 #   4. the headless Neovim LSP-client tests
 # Every step runs even when an earlier one fails; the exit code is non-zero if any failed.
-# Env: IPL_E2E_ONLY="integration ui vsix nvim" to pick steps.
+# Env: IPL_E2E_ONLY="integration ui vsix nvim" to pick steps; IPL_E2E_SHOTS (screenshot dir, default
+# images/); IPL_E2E_ARTIFACTS (failure screenshots, default out/e2e-artifacts).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -14,6 +15,8 @@ only="${IPL_E2E_ONLY:-integration ui vsix nvim}"
 run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/ipl-e2e-run-XXXXXX")"
 trap 'rm -rf "$run_tmp"' EXIT
 export TMPDIR="$run_tmp"
+# Screenshots of failed UI checks survive the per-run TMPDIR here (out/ is git-ignored).
+export IPL_E2E_ARTIFACTS="${IPL_E2E_ARTIFACTS:-$root/out/e2e-artifacts}"
 declare -A status=()
 
 step() { # name timeout-seconds command...

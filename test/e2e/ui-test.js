@@ -4,7 +4,8 @@
 // Each check is named; a failed check is reported and the run goes on where later checks do not depend
 // on it. Closing line: "N passed, N failed"; exit code 1 on any failure.
 //
-// Env: PORT (default 18081), EXT_DEV (default repo root), IPL_E2E_SHOTS (default images/), UI_TIMEOUT_MS.
+// Env: PORT (default 18081), EXT_DEV (default repo root), IPL_E2E_SHOTS (default images/), UI_TIMEOUT_MS,
+//      IPL_E2E_ARTIFACTS (screenshots of failed checks go to its ui-failures/).
 'use strict';
 
 const fs = require('node:fs');
@@ -25,7 +26,10 @@ const inboundCapture = /--to-ports 15006\s*$/;
 
 const results = [];
 /** Where screenshots of failed checks go (kept after the run, unlike the throw-away run dir). */
-const failureShotsDir = path.join(require('node:os').tmpdir(), 'ipl-e2e-ui-failures');
+const failureShotsDir = path.join(
+  process.env.IPL_E2E_ARTIFACTS || path.join(require('node:os').tmpdir(), 'ipl-e2e-artifacts'),
+  'ui-failures',
+);
 let currentPage;
 
 /** Runs one named check; records pass/fail; returns whether it passed. */
