@@ -22,12 +22,13 @@ import {
  * addresses and chains are Istio's; and which lines iptables-restore rejects for reasons of context
  * (a rule before any `*table`, a CR the editor hides).
  *
- * The types and most modifiers are LSP standard ones, so every theme colours them: `function` is
- * coloured like the grammar's chain scopes (entity.name.function), `enumMember` like a named constant.
- * Three modifiers are ours; VS Code maps them onto TextMate scopes through the manifest's
- * `semanticTokenScopes` (`function.undefined` and `invalid` → `invalid.illegal.*`, `*.istio` →
- * `support.constant.istio`). Where no mapping applies, the modifier is simply ignored and the standard
- * colour of the type remains.
+ * The types and most modifiers are LSP standard ones, so every theme colours them: `function` like the
+ * grammar's chain scopes (entity.name.function), `enumMember` like a named constant. The rest are ours
+ * and are declared in the manifest (`semanticTokenTypes`/`semanticTokenModifiers`), which also maps them
+ * onto TextMate scopes every theme knows (`semanticTokenScopes`): the `invalid` type and
+ * `function.undefined` → `invalid.illegal.*`, `enumMember.istio` → `support.constant.istio`. Without a
+ * mapping VS Code ignores an unknown type (the grammar's colour stays) and an unknown modifier (the
+ * type's colour stays), so nothing is ever coloured wrongly.
  */
 export const semanticTokensLegend: SemanticTokensLegend = {
   tokenTypes: ['function', 'enumMember', 'invalid'],
