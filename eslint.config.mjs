@@ -8,7 +8,7 @@ const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https
 const nodePatterns = nodeBuiltins.flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test/e2e/node_modules/**', '**/*.js', '**/*.mjs', 'test/fixtures/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.tmp/**', 'test/e2e/node_modules/**', '**/*.js', '**/*.mjs', 'test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
