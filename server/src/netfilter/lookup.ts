@@ -73,3 +73,57 @@ export function modulesDefining(longName: string): ModuleSpec[] {
     m.options.some((o) => o.name === longName || o.aliases?.includes(longName)),
   );
 }
+
+/** One long name of an option, without its owner (shared by every rule that loads the module). */
+export interface NameEntry {
+  readonly name: string;
+  readonly option: OptionSpec;
+}
+
+/** The options of one owner in the merged table. */
+export interface NameGroup<T> {
+  readonly names: readonly NameEntry[];
+  readonly owner: T;
+}
+
+const namesCache = new WeakMap<readonly OptionSpec[], readonly NameEntry[]>();
+
+/** The long names of an option list (canonical names and aliases), computed once per list. */
+export function namesOf(options: readonly OptionSpec[]): readonly NameEntry[] {
+  let names = namesCache.get(options);
+  if (!names) {
+    names = options.flatMap((option) =>
+      [option.name, ...(option.aliases ?? [])].map((name) => ({ name, option })),
+    );
+    namesCache.set(options, names);
+  }
+  return names;
+}
+
+/**
+ * {@link resolveLongName} over groups in table order, without building the merged table: the
+ * restore parser calls it for every option of every line.
+ */
+export function resolveInGroups<T>(written: string, groups: readonly NameGroup<T>[]): LongNameResolution<T> {
+  let first: LongName<T> | undefined;
+  let ambiguous = false;
+  let candidates: LongName<T>[] | undefined;
+  for (const group of groups) {
+    for (const entry of group.names) {
+      if (entry.name === written)
+        return { kind: 'found', entry: { ...entry, owner: group.owner }, exact: true };
+    }
+  }
+  for (const group of groups) {
+    for (const entry of group.names) {
+      if (!entry.name.startsWith(written)) continue;
+      const hit = { ...entry, owner: group.owner };
+      (candidates ??= []).push(hit);
+      if (first === undefined) first = hit;
+      else if (first.option !== entry.option || first.owner !== group.owner) ambiguous = true;
+    }
+  }
+  if (first === undefined) return { kind: 'unknown' };
+  if (ambiguous) return { kind: 'ambiguous', candidates: candidates! };
+  return { kind: 'found', entry: first, exact: false };
+}

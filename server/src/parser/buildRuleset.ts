@@ -49,7 +49,7 @@ export class RulesetBuilder {
   private readonly callers = new Map<string, JumpEdge[]>();
   private block: Block | undefined;
   /** The written specification of every rule, for -D by specification. */
-  private readonly ruleKeys = new Map<Rule, string>();
+  private readonly ruleSources = new Map<Rule, CommandLine>();
 
   constructor(private readonly problems: Problems) {}
 
@@ -150,8 +150,7 @@ export class RulesetBuilder {
     if (!block || !node.verb) return;
     if (node.rule) {
       this.allRules.push(node.rule);
-      if (node.verb !== 'delete' && node.verb !== 'check')
-        this.ruleKeys.set(node.rule, ruleKey(node.rule, node));
+      if (node.verb !== 'delete' && node.verb !== 'check') this.ruleSources.set(node.rule, node);
     }
     const chainToken = node.chain;
     const name = chainToken?.text;
@@ -228,7 +227,11 @@ export class RulesetBuilder {
         }
         if (!node.rule) return;
         const key = ruleKey(node.rule, node);
-        const at = c.rules.findIndex((r) => this.ruleKeys.get(r) === key);
+        // Keys are computed only here: -D by specification is rare, and files can hold 10⁵ rules.
+        const at = c.rules.findIndex((r) => {
+          const source = this.ruleSources.get(r);
+          return source !== undefined && ruleKey(r, source) === key;
+        });
         if (at < 0) {
           this.problems.add(
             'syntax.rule-not-found',

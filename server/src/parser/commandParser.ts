@@ -7,10 +7,10 @@ import {
   findImplicitModule,
   findMatchModule,
   findTarget,
-  longNamesOf,
   modulesDefining,
-  resolveLongName,
-  type LongName,
+  namesOf,
+  resolveInGroups,
+  type NameGroup,
 } from '../netfilter/lookup';
 import { normaliseProtocol } from '../netfilter/protocols';
 import type { CommandSpec, OptionSpec } from '../netfilter/spec';
@@ -46,7 +46,8 @@ const GENERIC: Owner = { kind: 'generic' };
 
 /** Commands seen as getopt options: they take their chain as the (required or optional) argument. */
 const commandOptions = new Map<OptionSpec, CommandSpec>();
-const baseTable: LongName<Owner>[] = [];
+/** The base of the merged getopt table: iptables' own commands and generic options, in its order. */
+const BASE_GROUPS: NameGroup<Owner>[] = [];
 const shortOptions = new Map<string, { option: OptionSpec; owner: Owner }>();
 for (const c of commands) {
   const option: OptionSpec = {
@@ -60,13 +61,13 @@ for (const c of commands) {
   };
   const owner: Owner = { kind: 'command', spec: c };
   commandOptions.set(option, c);
-  baseTable.push(...longNamesOf(option, owner));
+  BASE_GROUPS.push({ names: namesOf([option]), owner });
   shortOptions.set(c.short, { option, owner });
 }
-for (const g of genericOptions) {
-  baseTable.push(...longNamesOf(g, GENERIC));
-  if (g.short) shortOptions.set(g.short, { option: g, owner: GENERIC });
-}
+BASE_GROUPS.push({ names: namesOf(genericOptions), owner: GENERIC });
+for (const g of genericOptions) if (g.short) shortOptions.set(g.short, { option: g, owner: GENERIC });
+
+const TARGET: Owner = { kind: 'target' };
 
 const verbByName: Readonly<Record<string, CommandVerb>> = {
   append: 'append',
@@ -140,7 +141,7 @@ class CommandState {
   private readonly matches: LoadedMatch[] = [];
   private target: LoadedTarget | undefined;
   private readonly generic: OptionUse[] = [];
-  private table: LongName<Owner>[] = baseTable;
+  private groups: readonly NameGroup<Owner>[] = BASE_GROUPS;
   private protocol: string | undefined;
   private protocolImplicitLoaded = false;
   private stopped = false;
@@ -229,7 +230,7 @@ class CommandState {
     const eq = token.text.indexOf('=');
     const written = eq < 0 ? token.text.slice(2) : token.text.slice(2, eq);
     const inline = eq < 0 ? undefined : subToken(token, eq + 1);
-    const res = resolveLongName(written, this.table);
+    const res = resolveInGroups(written, this.groups);
     if (res.kind === 'found') return this.apply(res.entry.option, res.entry.owner, token, i + 1, inline);
     if (res.kind === 'ambiguous') {
       const names = [...new Set(res.candidates.map((c) => `--${c.name}`))].join(', ');
@@ -608,25 +609,34 @@ class CommandState {
     this.rebuildTable();
   }
 
-  /** The merged getopt table: base options first, then the newest extension first (xtables_merge_options). */
+  /**
+   * The merged getopt table: base options first, then the newest extension first
+   * (xtables_merge_options puts new options right after the base ones).
+   */
   private rebuildTable(): void {
-    const table = [...baseTable];
-    const owners: { options: readonly OptionSpec[]; owner: Owner }[] = this.matches.map((m) => ({
-      options: m.spec?.options ?? [],
-      owner: { kind: 'match', match: m } as Owner,
+    const groups: NameGroup<Owner>[] = this.matches.map((m) => ({
+      names: namesOf(m.spec?.options ?? []),
+      owner: this.matchOwner(m),
     }));
     if (this.target?.spec) {
-      // The target's options were merged when -j was read: its position among matches follows the token order.
-      const jumpIndex = this.tokens.indexOf(this.target.jumpToken);
-      const insertAt = this.matches.filter(
-        (m) => !m.matchToken || this.tokens.indexOf(m.matchToken) < jumpIndex,
-      ).length;
-      owners.splice(insertAt, 0, { options: this.target.spec.options, owner: { kind: 'target' } });
+      // The target's options were merged when -j was read: its place among the matches follows the token order.
+      const jumpAt = this.target.jumpToken.span.start;
+      const insertAt = this.matches.filter((m) => !m.matchToken || m.matchToken.span.start < jumpAt).length;
+      groups.splice(insertAt, 0, { names: namesOf(this.target.spec.options), owner: TARGET });
     }
-    for (let k = owners.length - 1; k >= 0; k--) {
-      for (const o of owners[k]!.options) table.push(...longNamesOf(o, owners[k]!.owner));
+    groups.reverse();
+    this.groups = [...BASE_GROUPS, ...groups];
+  }
+
+  private readonly owners = new Map<LoadedMatch, Owner>();
+
+  private matchOwner(m: LoadedMatch): Owner {
+    let owner = this.owners.get(m);
+    if (!owner) {
+      owner = { kind: 'match', match: m };
+      this.owners.set(m, owner);
     }
-    this.table = table;
+    return owner;
   }
 
   private loadMatch(matchToken: Token, moduleToken: Token): void {
