@@ -59,6 +59,8 @@ export const istioPolicyRoute: PolicyRoute = {
 /** Resolved environment: the host, socket marks, and the sentences that state each assumption. */
 interface Environment {
   readonly host: Host;
+  /** Per family: conntrack runs in this netns (some rule needs it), see conntrackNeeded. */
+  readonly conntrack: Readonly<Record<4 | 6, boolean>>;
   readonly socketMarks: ReadonlyMap<number, number>;
   readonly maxDepth: number;
   readonly maxAlternatives: number;
@@ -71,8 +73,8 @@ export function simulate(
   packets: readonly ScenarioPacket[],
   options: TraceOptions = {},
 ): TraceResult {
-  const env = resolveEnvironment(ruleset, packets, options);
   const index = indexTables(ruleset);
+  const env = resolveEnvironment(ruleset, index, packets, options);
   const main = new Run(index, env, new Map()).execute(packets);
   const alternatives: TraceResult[] = [];
   // Enumerate the decision tree breadth-first: each run fixes a prefix of decisions and flips one default.
@@ -119,6 +121,7 @@ function indexTables(ruleset: Ruleset): TableIndex {
 
 function resolveEnvironment(
   ruleset: Ruleset,
+  index: TableIndex,
   packets: readonly ScenarioPacket[],
   options: TraceOptions,
 ): Environment {
@@ -154,13 +157,69 @@ function resolveEnvironment(
       `local listeners carry SO_MARK: ${[...socketMarks].map(([port, mark]) => `${port} → 0x${mark.toString(16)}`).join(', ')}`,
     );
   }
+  const conntrack = { 4: conntrackRuns(index, 4, options), 6: conntrackRuns(index, 6, options) };
+  if (!conntrack[family]) {
+    notes.push(
+      'conntrack is not running: no rule needs it (as the kernel registers its hooks only on demand), so nat is never consulted',
+    );
+  }
   return {
     host: new Host(localAddresses, policyRoutes, defaultInterface, options.interfaceAddresses ?? new Map()),
+    conntrack,
     socketMarks,
     maxDepth: options.maxDepth ?? defaultMaxDepth,
     maxAlternatives: options.maxAlternatives ?? defaultMaxAlternatives,
     notes,
   };
+}
+
+/** Matches and targets whose kernel modules switch conntrack on in the netns (their checkentry calls nf_ct_netns_get). */
+const conntrackMatches: ReadonlySet<string> = new Set([
+  'conntrack',
+  'state',
+  'connmark',
+  'connbytes',
+  'connlimit',
+  'connlabel',
+  'helper',
+]);
+const conntrackTargets: ReadonlySet<string> = new Set([
+  'CONNMARK',
+  'CT',
+  'NOTRACK',
+  'DNAT',
+  'SNAT',
+  'MASQUERADE',
+  'REDIRECT',
+  'NETMAP',
+  'CONNSECMARK',
+]);
+
+/**
+ * Whether conntrack runs for a family. Since Linux 4.10 ("netfilter: conntrack: register hooks in
+ * netns when needed by ruleset") a network namespace tracks connections only while some rule needs
+ * it; without conntrack there is no entry, so the nat table is never consulted — the kernel tests
+ * showed exactly that for rule sets without such rules. `options.conntrack` overrides it for hosts
+ * where something outside the dump (nftables, another tool) switched it on.
+ */
+function conntrackRuns(index: TableIndex, family: 4 | 6, options: TraceOptions): boolean {
+  if (options.conntrack === 'on') return true;
+  if (options.conntrack === 'off') return false;
+  for (const name of ['raw', 'mangle', 'nat', 'filter', 'security'] as const) {
+    const table = index.get(family, name);
+    if (table === undefined) continue;
+    for (const chain of table.chains.values()) {
+      for (const rule of chain.rules) {
+        if (rule.matches.some((m) => conntrackMatches.has(m.module))) return true;
+        if (
+          rule.target !== undefined &&
+          conntrackTargets.has(rule.target.kind === 'unknown' ? rule.target.name : rule.target.kind)
+        )
+          return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** An in-pod ambient dump: Istio's chains with the 0x111 connmark restore in mangle. */
@@ -361,7 +420,15 @@ class Run {
     v = this.natHook('PREROUTING');
     if (v.kind !== 'accept') return this.ended(v);
     // `fwd` only documents the user's intent: the routing decision is what the kernel would do.
-    const route = this.env.host.route(this.state.family, this.state.dst, this.state.mark, this.spec.oif);
+    // A looped-back packet keeps the route its output path chose (ip_rcv_finish routes only an skb
+    // without one), so a mark changed after that routing does not send it elsewhere.
+    const route = looped
+      ? {
+          result: 'local' as const,
+          oif: 'lo',
+          reason: 'looped back: keeps the local route of its output path',
+        }
+      : this.env.host.route(this.state.family, this.state.dst, this.state.mark, this.spec.oif);
     const local = route.result === 'local';
     this.push({
       kind: 'route',
@@ -429,6 +496,18 @@ class Run {
 
   /** The conntrack hook (priority −200): look up or create the packet's connection. */
   private track(hook: Hook): void {
+    if (!this.env.conntrack[this.state.family]) {
+      this.push(
+        {
+          kind: 'conntrack',
+          ctstate: 'INVALID',
+          ctdir: 'ORIGINAL',
+          note: 'conntrack is not running: no rule of this family needs it, so no entry and no nat',
+        },
+        hook,
+      );
+      return;
+    }
     if (this.state.ctstate === 'UNTRACKED') {
       this.push(
         {

@@ -287,6 +287,8 @@ export interface TraceOptions {
   readonly defaultInterface?: string;
   /** SO_MARK of local listening sockets by port (their replies carry it); default for ambient pods: ztunnel's ports → 0x539. */
   readonly socketMarks?: ReadonlyMap<number, number>;
+  /** Whether the netns runs conntrack; `auto` (default): only when some rule of the dump needs it, as the kernel does. */
+  readonly conntrack?: 'auto' | 'on' | 'off';
   /** Upper bound on nested jumps before the trace gives up with a `loop` result; default 64. */
   readonly maxDepth?: number;
   /** Upper bound on alternative branches explored for undecidable matches; default 16. */

@@ -47,6 +47,8 @@ function runAsync(args: readonly string[], input?: string): Promise<string> {
         else resolve(stdout);
       },
     );
+    // A tool that exits without reading its input (iptables-save) must not turn into an EPIPE crash.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input ?? '');
   });
 }
