@@ -255,6 +255,24 @@ describe('trace simulator', () => {
     assert.ok(outcome.result.environment.some((e) => e.includes('fwmark 0x111/0xfff lookup 100')));
   });
 
+  it('Should not consult nat when no rule needs conntrack, as the kernel then tracks nothing', () => {
+    // Observed with iptables-nft 1.8.9 in a fresh netns: with only this nat rule, no nat chain counted a packet.
+    const r = run(
+      ['*nat', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A OUTPUT -p icmp -j ACCEPT', 'COMMIT'],
+      [packet('udp 10.244.0.5:20002 -> 10.244.0.5:9000 out')],
+    );
+    assert.ok(
+      !r.packets[0].steps.some((s) => (s.kind === 'rule' || s.kind === 'policy') && s.table === 'nat'),
+    );
+    assert.ok(r.environment.some((e) => e.includes('conntrack is not running')));
+    const forced = run(
+      ['*nat', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A OUTPUT -p icmp -j ACCEPT', 'COMMIT'],
+      [packet('udp 10.244.0.5:20002 -> 10.244.0.5:9000 out')],
+      { conntrack: 'on' },
+    );
+    assert.ok(forced.packets[0].steps.some((s) => s.kind === 'policy' && s.table === 'nat'));
+  });
+
   it('Should name the bad part of a packet spec instead of tracing', () => {
     const outcome = tracePacket(parseDocument('*filter\nCOMMIT\n'), 'tcp 10.0.0.1:1 -> 10.0.0.999:80');
     assert.ok(!outcome.ok);
