@@ -844,6 +844,26 @@ class CommandState {
         );
       }
     }
+    for (const m of this.matches) {
+      const protocols = m.spec?.implicitFromProtocol;
+      if (m.implicit || !protocols || !m.moduleToken) continue;
+      const wanted = protocols[0]!;
+      if (proto === undefined || !protocols.includes(proto)) {
+        // nft refuses at parse time ("TCP match requires '-p tcp'") or at commit; legacy at commit.
+        this.problems.add(
+          'syntax.match-needs-protocol',
+          m.moduleToken.span,
+          `${m.name.toUpperCase()} match requires '-p ${wanted}'${proto ? `, and this rule has -p ${proto}` : ''}.`,
+        );
+      } else if (protoUse?.negated) {
+        this.problems.add(
+          'syntax.match-needs-protocol',
+          m.moduleToken.span,
+          `${m.name.toUpperCase()} match under '! -p ${proto}' can never match: iptables-legacy-restore refuses the rule at commit; iptables-nft-restore accepts it.`,
+          { severity: 'warning' },
+        );
+      }
+    }
     const t = this.target;
     if (!t?.spec) return;
     const portsGiven =

@@ -78,6 +78,11 @@ const cases: Record<string, Case> = {
   'syntax.unknown-option': { text: filter('-A INPUT --bogus -j ACCEPT'), line: 1, covers: '--bogus' },
   'syntax.option-needs-module': { text: filter('-A INPUT --mark 1 -j ACCEPT'), line: 1, covers: '--mark' },
   'syntax.ports-need-protocol': { text: filter('-A INPUT --dport 22 -j ACCEPT'), line: 1, covers: '--dport' },
+  'syntax.match-needs-protocol': {
+    text: filter('-A INPUT -p udp -m tcp --dport 80 -j ACCEPT'),
+    line: 1,
+    covers: 'tcp',
+  },
   'syntax.missing-argument': { text: filter('-A'), line: 1, covers: '-A' },
   'syntax.old-negation': { text: filter('-A INPUT -s ! 10.0.0.1 -j ACCEPT'), line: 1, covers: '!' },
   'syntax.double-negation': { text: filter('-A INPUT ! ! -s 10.0.0.1 -j ACCEPT'), line: 1, covers: '! !' },

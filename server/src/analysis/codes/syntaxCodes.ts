@@ -105,6 +105,11 @@ export const syntaxCodes = {
     'error',
     'Port option needs -p tcp/udp/…',
   ),
+  'syntax.match-needs-protocol': entry(
+    'syntax.match-needs-protocol',
+    'error',
+    "Protocol match without its '-p'",
+  ),
   'syntax.missing-argument': entry('syntax.missing-argument', 'error', 'Option requires an argument'),
   'syntax.old-negation': entry('syntax.old-negation', 'error', 'Negation `!` after the option'),
   'syntax.double-negation': entry('syntax.double-negation', 'error', 'Two `!` in a row'),
