@@ -7,6 +7,7 @@ import { finding, type Finding } from '../../findings';
 import {
   commandRules,
   describePlacement,
+  hasPlacementRules,
   hookViolation,
   removedRuleNote,
   rulesToPlace,
@@ -32,7 +33,7 @@ export const matchPlacementCheck: Check = {
     for (const { table, rule } of commandRules(doc, ruleVerbs)) {
       for (const match of rule.matches) {
         const spec = findMatchModule(match.module);
-        if (spec && !tableAllowed(spec, rule.table)) {
+        if (spec && spec.tables !== undefined && !tableAllowed(spec, rule.table)) {
           wrongTable.add(match);
           const where = describePlacement({ tables: spec.tables });
           const related = table
@@ -52,7 +53,7 @@ export const matchPlacementCheck: Check = {
     for (const { table, rule, removed } of rulesToPlace(doc)) {
       for (const match of rule.matches) {
         const spec = findMatchModule(match.module);
-        if (!spec || wrongTable.has(match)) {
+        if (!spec || !hasPlacementRules(spec) || wrongTable.has(match)) {
           continue;
         }
         const violation = hookViolation(table, rule.chain, spec);

@@ -95,36 +95,71 @@ export function* commandRules(
   }
 }
 
-/**
- * Rules added straight to a builtin chain that a later command (-D, -R, -F) removed again, so the
- * commit never sees them. nf_tables validates a base-chain rule when it is added, so iptables-nft
- * still refuses a misplaced one; iptables-legacy only commits the final rule set and accepts it.
- * (Rules of user chains are validated at commit on both backends: observed in a netns.)
- */
-export function* removedBuiltinChainRules(doc: ParsedDocument): Generator<{ table: TableModel; rule: Rule }> {
-  let effective: Set<Rule> | undefined;
-  for (const { table, rule } of commandRules(doc, addingVerbs)) {
-    if (table === undefined || table.chains.get(rule.chain)?.builtin !== true) {
-      continue;
-    }
-    effective ??= new Set([...effectiveRules(doc.ruleset)].map((e) => e.rule));
-    if (!effective.has(rule)) {
-      yield { table, rule };
-    }
-  }
+/** A rule whose hooks are validated, with its table block. */
+export interface PlacedRule {
+  readonly table: TableModel;
+  readonly rule: Rule;
+  /**
+   * The rule was added straight to a builtin chain and a later command (-D, -R, -F) removed it, so
+   * the commit never sees it. nf_tables validates a base-chain rule when it is added, so
+   * iptables-nft still refuses a misplaced one; iptables-legacy only commits the final rule set.
+   * (Rules of user chains are validated at commit on both backends: observed in a netns.)
+   */
+  readonly removed: boolean;
 }
 
-/** The rules whose hooks are validated: the effective rule set, then removed builtin-chain rules. */
-export function rulesToPlace(doc: ParsedDocument): { table: TableModel; rule: Rule; removed: boolean }[] {
-  const out: { table: TableModel; rule: Rule; removed: boolean }[] = [];
-  for (const e of effectiveRules(doc.ruleset)) out.push({ ...e, removed: false });
-  for (const e of removedBuiltinChainRules(doc)) out.push({ ...e, removed: true });
+const placedCache = new WeakMap<ParsedDocument, readonly PlacedRule[]>();
+
+/**
+ * The rules whose hooks are validated: the effective rule set, then removed builtin-chain rules.
+ * Computed once per document and shared by the placement checks.
+ */
+export function rulesToPlace(doc: ParsedDocument): readonly PlacedRule[] {
+  const cached = placedCache.get(doc);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const out: PlacedRule[] = [];
+  const effective = new Set<Rule>();
+  for (const { table, rule } of effectiveRules(doc.ruleset)) {
+    out.push({ table, rule, removed: false });
+    effective.add(rule);
+  }
+  for (const { table, rule } of commandRules(doc, addingVerbs)) {
+    if (table !== undefined && !effective.has(rule) && table.chains.get(rule.chain)?.builtin === true) {
+      out.push({ table, rule, removed: true });
+    }
+  }
+  placedCache.set(doc, out);
   return out;
 }
 
 /** Appended to a hook message when the rule is removed before the commit. */
 export const removedRuleNote =
   ' A later command removes this rule, but iptables-nft validates a builtin-chain rule as soon as it is added and still refuses it (iptables-legacy accepts the file).';
+
+const restrictedCache = new WeakMap<object, boolean>();
+
+/**
+ * Whether a match module or target restricts where it may be used at all (tables, hooks, or an
+ * option with hooks). Most rules use only unrestricted ones (tcp, mark, ACCEPT …), so the
+ * placement checks skip those without further work.
+ */
+export function hasPlacementRules(spec: {
+  readonly tables?: readonly string[];
+  readonly hooks?: readonly string[];
+  readonly options: readonly { readonly hooks?: readonly string[]; readonly valueHooks?: object }[];
+}): boolean {
+  let restricted = restrictedCache.get(spec);
+  if (restricted === undefined) {
+    restricted =
+      spec.tables !== undefined ||
+      spec.hooks !== undefined ||
+      spec.options.some((o) => o.hooks !== undefined || o.valueHooks !== undefined);
+    restrictedCache.set(spec, restricted);
+  }
+  return restricted;
+}
 
 /** Verbs whose rule nft adds to the kernel. */
 export const addingVerbs: ReadonlySet<string> = new Set(['append', 'insert', 'replace']);

@@ -84,10 +84,23 @@ function entriesFor(
   return m;
 }
 
+const reachingCache = new WeakMap<TableReach, Map<string, readonly Hook[]>>();
+const none: readonly Hook[] = [];
+
 /** The builtin chains (hooks) that reach `chain`, in the table's hook order; empty when unreachable. */
-export function hooksReaching(reach: TableReach, chain: string): Hook[] {
-  const m = reach.entries.get(chain);
-  return m === undefined ? [] : [...m.keys()];
+export function hooksReaching(reach: TableReach, chain: string): readonly Hook[] {
+  let perChain = reachingCache.get(reach);
+  if (perChain === undefined) {
+    perChain = new Map();
+    reachingCache.set(reach, perChain);
+  }
+  let hooks = perChain.get(chain);
+  if (hooks === undefined) {
+    const m = reach.entries.get(chain);
+    hooks = m === undefined ? none : [...m.keys()];
+    perChain.set(chain, hooks);
+  }
+  return hooks;
 }
 
 /** A shortest chain of jumps from the builtin chain `hook` to `chain` (empty when `chain` is `hook`). */

@@ -7,6 +7,7 @@ import { finding, type Finding } from '../../findings';
 import {
   commandRules,
   describePlacement,
+  hasPlacementRules,
   hookViolation,
   removedRuleNote,
   rulesToPlace,
@@ -41,7 +42,7 @@ export const targetPlacementCheck: Check = {
     for (const { table, rule, removed } of rulesToPlace(doc)) {
       const target = rule.target;
       const spec = target && targetSpecOf(target);
-      if (!target || !spec || wrongTable.has(target)) {
+      if (!target || !spec || !hasPlacementRules(spec) || wrongTable.has(target)) {
         continue;
       }
       const violation = hookViolation(table, rule.chain, spec);
