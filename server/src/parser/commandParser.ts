@@ -69,6 +69,9 @@ for (const g of genericOptions) if (g.short) shortOptions.set(g.short, { option:
 
 const TARGET: Owner = { kind: 'target' };
 
+/** Options only the listing command accepts (iptables' commands_v_options table). */
+const LISTING_OPTIONS = new Set(['numeric', 'exact', 'line-numbers']);
+
 const verbByName: Readonly<Record<string, CommandVerb>> = {
   append: 'append',
   insert: 'insert',
@@ -145,6 +148,8 @@ class CommandState {
   private protocol: string | undefined;
   private protocolImplicitLoaded = false;
   private stopped = false;
+  /** -n, -x, --line-numbers: only -L accepts them. */
+  private readonly listingOptions: OptionUse[] = [];
   private readonly problemsBefore: number;
   /** Options already reported as repeated, so a long repeat gives one problem. */
   private readonly reportedDuplicates = new Set<string>();
@@ -412,6 +417,14 @@ class CommandState {
         }
       }
     }
+    // -w and -W take an optional value from the next word (iptables reads it when it looks like a number).
+    if (
+      (option.name === 'wait' || option.name === 'wait-interval') &&
+      !inline &&
+      /^[0-9.]+$/.test(this.tokens[next]?.text ?? '')
+    ) {
+      args.push(this.tokens[next++]!);
+    }
     const name = option.name;
     if (command) {
       this.setCommand(command, token, args[0]);
@@ -565,6 +578,20 @@ class CommandState {
       this.problems.add('syntax.duplicate-option', use.token.span, `multiple ${short} flags not allowed`);
     }
     if (name !== 'match' && name !== 'jump' && name !== 'goto') this.generic.push(use);
+    // Observed with iptables 1.8.9: -w/-W are refused in a restore file; -n/-x/--line-numbers are
+    // listing options, refused with any command but -L (checked once the command is known).
+    if (name === 'wait' || name === 'wait-interval') {
+      this.problems.add(
+        'syntax.option-not-in-restore',
+        use.span,
+        `You cannot use \`-${option.short}' from iptables-restore: the restore takes the xtables lock itself.`,
+      );
+      return;
+    }
+    if (LISTING_OPTIONS.has(name)) {
+      this.listingOptions.push(use);
+      return;
+    }
     if (uselessInFile.has(name)) {
       this.problems.add(
         'syntax.useless-option',
@@ -686,6 +713,18 @@ class CommandState {
     }
     if (this.command && this.command.chain === 'required' && !this.chain) {
       // The missing argument was reported by apply().
+    }
+    for (const use of this.listingOptions) {
+      if (this.command && this.command.name !== 'list') {
+        const letter = use.name === 'line-numbers' ? '0' : use.name === 'numeric' ? 'n' : 'x';
+        this.problems.add('syntax.bad-argument', use.span, `Illegal option \`-${letter}' with this command`);
+      } else if (this.command) {
+        this.problems.add(
+          'syntax.useless-option',
+          use.span,
+          `${use.token.text} only changes what -L prints.`,
+        );
+      }
     }
     let rule: Rule | undefined;
     if (

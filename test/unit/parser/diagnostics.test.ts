@@ -99,6 +99,7 @@ const cases: Record<string, Case> = {
     line: 1,
     covers: '-t filter',
   },
+  'syntax.option-not-in-restore': { text: filter('-A INPUT -w -j ACCEPT'), line: 1, covers: '-w' },
   'syntax.useless-option': { text: filter('-A INPUT -v -j ACCEPT'), line: 1, covers: '-v' },
   'syntax.unknown-match': { text: filter('-A INPUT -m bogus -j ACCEPT'), line: 1, covers: 'bogus' },
   'syntax.bad-value': { text: filter('-A INPUT -s 300.1.1.1 -j ACCEPT'), line: 1, covers: '300.1.1.1' },

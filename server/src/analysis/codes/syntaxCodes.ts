@@ -118,6 +118,11 @@ export const syntaxCodes = {
   'syntax.multiple-targets': entry('syntax.multiple-targets', 'error', 'More than one -j/-g'),
   'syntax.duplicate-option': entry('syntax.duplicate-option', 'error', 'Option given twice'),
   'syntax.table-option-in-file': entry('syntax.table-option-in-file', 'error', '-t inside a restore file'),
+  'syntax.option-not-in-restore': entry(
+    'syntax.option-not-in-restore',
+    'error',
+    'Option refused by iptables-restore',
+  ),
   'syntax.useless-option': entry(
     'syntax.useless-option',
     'warning',
