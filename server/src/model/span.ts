@@ -35,6 +35,18 @@ export function joinSpans(a: Span, b: Span): Span {
   return { line: a.line, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
 }
 
+/** The smallest span covering `first` and every span of `rest` on the same line, allocated once. */
+export function coverSpans(first: Span, rest: readonly { readonly span: Span }[]): Span {
+  let start = first.start;
+  let end = first.end;
+  for (const r of rest) {
+    if (r.span.line !== first.line) continue;
+    if (r.span.start < start) start = r.span.start;
+    if (r.span.end > end) end = r.span.end;
+  }
+  return start === first.start && end === first.end ? first : { line: first.line, start, end };
+}
+
 export function spanToRange(s: Span): TextRange {
   return { start: { line: s.line, character: s.start }, end: { line: s.line, character: s.end } };
 }

@@ -1,5 +1,5 @@
 import type { AddressSpec, InterfaceSpec, Match, Negatable, OptionUse, Rule, Target } from '../model/rule';
-import { joinSpans, type Span } from '../model/span';
+import { coverSpans, joinSpans, type Span } from '../model/span';
 import type { CommandLine, CommandVerb, Counters, Token } from '../model/syntax';
 import type { Fix } from '../analysis/findings';
 import { commands, genericOptions, uselessInFile } from '../netfilter/generic';
@@ -357,8 +357,7 @@ class CommandState {
 
   private optionUse(name: string, token: Token, args: readonly Token[]): OptionUse {
     const negated = this.invert !== undefined;
-    let span = negated ? joinSpans(this.invert!.span, token.span) : token.span;
-    for (const a of args) if (a.span.line === span.line) span = joinSpans(span, a.span);
+    const span = coverSpans(negated ? joinSpans(this.invert!.span, token.span) : token.span, args);
     const use: OptionUse = negated
       ? { name, token, negated, negationSpan: this.invert!.span, args, span }
       : { name, token, negated, args, span };

@@ -7,7 +7,7 @@ import type {
   PortRange,
   UnknownMatch,
 } from '../model/rule';
-import { joinSpans, type Span } from '../model/span';
+import { coverSpans, joinSpans, type Span } from '../model/span';
 import { addressTypes } from '../netfilter/matches';
 import { icmpTypes, icmpv6Types, type IcmpTypeEntry } from '../netfilter/icmpTypes';
 import { normaliseProtocol } from '../netfilter/protocols';
@@ -45,7 +45,9 @@ export interface MatchDecodeContext {
 function matchSpan(m: LoadedMatch, fallback: Span): Span {
   let span: Span | undefined = m.matchToken?.span;
   if (m.moduleToken) span = span ? joinSpans(span, m.moduleToken.span) : m.moduleToken.span;
-  for (const o of m.options) span = span ? joinSpans(span, o.span) : o.span;
+  if (span) return coverSpans(span, m.options);
+  const first = m.options[0];
+  if (first) return coverSpans(first.span, m.options);
   return span ?? fallback;
 }
 
