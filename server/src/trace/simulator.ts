@@ -22,6 +22,8 @@ import { ConntrackTable } from './conntrack';
 import type { Connection } from './conntrack';
 import { evaluateRule } from './evaluate';
 import type { ConnectionView, MatchContext } from './evaluate';
+import { chainPrefilter, failsOnDestination } from './prefilter';
+import type { ChainPrefilter } from './prefilter';
 import { Host } from './routing';
 import type {
   Assumption,
@@ -633,6 +635,10 @@ class Run {
     let index = 0;
     let evaluated = 0;
     const gotos = new Set<string>();
+    let prefilterChain: ChainModel | undefined;
+    let prefilter: ChainPrefilter | undefined;
+    let dstFor: PacketState | undefined;
+    let dstNumber = 0;
     for (;;) {
       if (index >= chain.rules.length) {
         const popped = this.leaveChain(table, hook, chain, base, stack, undefined);
@@ -649,6 +655,21 @@ class Run {
           rule,
           `more than ${maxRulesPerPass} rules evaluated in one pass`,
         );
+      if (this.state.family === 4) {
+        if (prefilterChain !== chain) {
+          prefilterChain = chain;
+          prefilter = chainPrefilter(chain);
+        }
+        if (dstFor !== this.state) {
+          dstFor = this.state;
+          dstNumber = Number(this.state.dst);
+        }
+        if (failsOnDestination(prefilter!, index, dstNumber)) {
+          this.notMatched(rule, hook, 2);
+          index++;
+          continue;
+        }
+      }
       const matched = this.match(rule, hook);
       if (matched !== true) {
         index++;
@@ -770,22 +791,7 @@ class Run {
     const outcome = evaluateRule(rule, this.matchContext(hook));
     if (outcome.matched === true) return true;
     if (outcome.matched === false) {
-      // The hot path of long chains (kube-proxy's KUBE-SERVICES): one small object, no text.
-      this.steps.push({
-        kind: 'rule',
-        packet: this.packetIndex,
-        pass: this.pass,
-        hook,
-        state: this.state,
-        table: rule.table as TableName,
-        chain: rule.chain,
-        line: rule.line + 1,
-        rule,
-        matched: false,
-        action: 'continue',
-        failedCondition: outcome.condition,
-      });
-      this.currentHook = hook;
+      this.notMatched(rule, hook, outcome.condition);
       return false;
     }
     const key = `${this.packetIndex}:${this.pass}:${hook}:${rule.table}:${rule.line}`;
@@ -808,6 +814,25 @@ class Run {
     }
     this.pendingUndecidable = { reason: outcome.reason, assumed };
     return true;
+  }
+
+  /** Records a rule that did not match: the hot path of long chains, one small object and no text. */
+  private notMatched(rule: Rule, hook: Hook, condition: number): void {
+    this.steps.push({
+      kind: 'rule',
+      packet: this.packetIndex,
+      pass: this.pass,
+      hook,
+      state: this.state,
+      table: rule.table as TableName,
+      chain: rule.chain,
+      line: rule.line + 1,
+      rule,
+      matched: false,
+      action: 'continue',
+      failedCondition: condition,
+    });
+    this.currentHook = hook;
   }
 
   private cachedContext: { state: PacketState; hook: Hook; pass: number; ctx: MatchContext } | undefined;

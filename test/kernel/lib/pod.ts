@@ -162,7 +162,14 @@ export class PodPair {
   podAgent!: Agent;
   peerAgent!: Agent;
 
-  constructor(readonly index: number) {
+  /**
+   * `backend`: which iptables the rules are loaded with. Use one backend per pair: nft and legacy
+   * tables in the same netns would both see every packet.
+   */
+  constructor(
+    readonly index: number,
+    readonly backend: 'nft' | 'legacy' = 'nft',
+  ) {
     this.pod = `ipl-tr-pod-${index}`;
     this.peer = `ipl-tr-peer-${index}`;
   }
@@ -276,6 +283,11 @@ export class PodPair {
     ]);
   }
 
+  /** `iptables-restore`, `ip6tables-legacy-save` … for this pair's backend. */
+  private tool(family: 4 | 6, verb: 'restore' | 'save'): string {
+    return `${family === 4 ? 'iptables' : 'ip6tables'}${this.backend === 'legacy' ? '-legacy' : ''}-${verb}`;
+  }
+
   /** Istio's policy route (istio-ambient.md §5), IPv4 and IPv6. */
   addIstioPolicyRoute(): void {
     for (const v of ['-4', '-6']) {
@@ -367,11 +379,11 @@ export class PodPair {
         .join('');
     const all = ['raw', 'mangle', 'nat', 'filter', 'security'];
     if (flushAll) {
-      await runAsync(inPod('iptables-restore'), empty(all));
-      await runAsync(inPod('ip6tables-restore'), empty(all));
+      await runAsync(inPod(this.tool(4, 'restore')), empty(all));
+      await runAsync(inPod(this.tool(6, 'restore')), empty(all));
     }
-    if (v4 !== undefined) await runAsync(inPod('iptables-restore'), v4);
-    if (v6 !== undefined) await runAsync(inPod('ip6tables-restore'), v6);
+    if (v4 !== undefined) await runAsync(inPod(this.tool(4, 'restore')), v4);
+    if (v6 !== undefined) await runAsync(inPod(this.tool(6, 'restore')), v6);
   }
 
   /**
@@ -382,7 +394,7 @@ export class PodPair {
     const text = await runAsync([
       'nsenter',
       `--net=/var/run/netns/${this.pod}`,
-      family === 4 ? 'iptables-save' : 'ip6tables-save',
+      this.tool(family, 'save'),
       '-c',
     ]);
     const counts: CounterMap = new Map();

@@ -78,6 +78,8 @@ describe('Packet tracer agrees with the Linux kernel', function () {
   // Two pod pairs, so the random rule sets run two at a time (each waits on the kernel and on processes).
   const pairs = [new PodPair(0), new PodPair(1)];
   const pair = pairs[0];
+  // The legacy renderings go through iptables-legacy, in a pair of their own.
+  const legacyPair = new PodPair(2, 'legacy');
   const routeInstalled = new Map<PodPair, boolean>();
   let sport = 20000;
   let agreements = 0;
@@ -85,7 +87,7 @@ describe('Packet tracer agrees with the Linux kernel', function () {
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
     const podPorts = [...new Set([...appPorts, ...ztunnelListeners])];
-    for (const p of pairs) {
+    for (const p of [...pairs, legacyPair]) {
       p.create();
       for (const [name, family] of [
         ['istio-inpod-probes-v4', 'inet'],
@@ -99,7 +101,7 @@ describe('Packet tracer agrees with the Linux kernel', function () {
   });
 
   after(() => {
-    for (const p of pairs) p.destroy();
+    for (const p of [...pairs, legacyPair]) p.destroy();
     if (agreements > 0)
       console.log(`      kernel agreements: ${agreements} connections (scenario × rule set)`);
   });
@@ -143,6 +145,21 @@ describe('Packet tracer agrees with the Linux kernel', function () {
       assert.ok(connections.length > 0, 'no scenario fits this file');
       const failures = await check(rules, connections);
       assert.deepEqual(failures, []);
+    });
+  }
+
+  for (const path of listFiles(
+    join(root, 'test', 'fixtures', 'istio', 'ambient', 'rendered'),
+    /legacy-save\.txt$/,
+  )) {
+    const name = path.slice(root.length + 1);
+    it(`Should agree on every built-in scenario of ${name}, loaded with iptables-legacy`, async () => {
+      const text = readFileSync(path, 'utf8');
+      const family = familyOf(path, text);
+      const rules = prepare(text, family, looksLikeAmbientPod(parseDocument(text).ruleset));
+      const connections = connectionsOf(scenariosFor(rules.doc.ruleset)).filter((c) => c.family === family);
+      assert.ok(connections.length > 0, 'no scenario fits this file');
+      assert.deepEqual(await check(rules, connections, legacyPair), []);
     });
   }
 

@@ -1,0 +1,49 @@
+/**
+ * A compact per-chain index of the IPv4 destination each rule requires, so a long chain such as
+ * kube-proxy's KUBE-SERVICES (one `-d <cluster IP>/32` rule per service) is scanned in a typed
+ * array instead of dereferencing every rule object. Built once per chain and cached: a parsed
+ * rule set never changes (a new document version is a new parse).
+ */
+import type { Rule } from '../model/rule';
+import type { ChainModel } from '../model/ruleset';
+
+export interface ChainPrefilter {
+  /** 1 where the rule's first condition to test is a single, non-negated IPv4 `-d`; 0 elsewhere. */
+  readonly usable: Uint8Array;
+  readonly network: Uint32Array;
+  readonly mask: Uint32Array;
+}
+
+const cache = new WeakMap<ChainModel, ChainPrefilter>();
+
+export function chainPrefilter(chain: ChainModel): ChainPrefilter {
+  let prefilter = cache.get(chain);
+  if (prefilter === undefined) {
+    prefilter = build(chain.rules);
+    cache.set(chain, prefilter);
+  }
+  return prefilter;
+}
+
+function build(rules: readonly Rule[]): ChainPrefilter {
+  const usable = new Uint8Array(rules.length);
+  const network = new Uint32Array(rules.length);
+  const mask = new Uint32Array(rules.length);
+  rules.forEach((rule, i) => {
+    const destination = rule.destination;
+    // Only when -d is the first condition the kernel would test (no -4/-6, no -s before it), so the
+    // failure reported is the same one evaluateRule would report.
+    if (rule.familyOnly !== undefined || rule.source !== undefined || destination === undefined) return;
+    if (destination.negated || destination.value.length !== 1 || destination.value[0].family !== 4) return;
+    const d = destination.value[0];
+    usable[i] = 1;
+    mask[i] = Number(d.mask & 0xffffffffn);
+    network[i] = Number(d.address & d.mask & 0xffffffffn);
+  });
+  return { usable, network, mask };
+}
+
+/** Whether rule `i` certainly fails on its `-d` for this IPv4 destination. */
+export function failsOnDestination(prefilter: ChainPrefilter, i: number, destination: number): boolean {
+  return prefilter.usable[i] === 1 && (destination & prefilter.mask[i]) >>> 0 !== prefilter.network[i];
+}
