@@ -150,7 +150,9 @@ export function expectedConnect(trace: TraceResult): boolean {
   const first = trace.packets[0];
   if (first.spec.protocol !== 'tcp') {
     const last = first.steps[first.steps.length - 1];
-    return first.final.fate === 'accept' || first.spec.origin !== 'out' || (last !== undefined && last.pass > 0);
+    return (
+      first.final.fate === 'accept' || first.spec.origin !== 'out' || (last !== undefined && last.pass > 0)
+    );
   }
   return first.final.fate === 'accept' && replyReachedClient(trace);
 }
