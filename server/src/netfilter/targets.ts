@@ -274,7 +274,7 @@ export const targetSpecs: readonly TargetSpec[] = [
         'on-ip',
         'address',
         '--on-ip address',
-        'Local address to deliver to; default the packet’s destination.',
+        'Local address of the transparent socket to deliver to; by default the address of the interface the packet came in on (iptables-extensions(8), TPROXY). iptables-save prints `--on-ip 0.0.0.0` when none was given.',
       ),
       valued(
         'tproxy-mark',
