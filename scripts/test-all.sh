@@ -13,8 +13,8 @@ mkdir -p "$log_dir"
 # Adds the counts from a mocha "spec" run (lines "N passing" / "N failing") to the totals.
 count_mocha() {
   local log="$1" p f
-  p=$(grep -Eo '^ *[0-9]+ passing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
-  f=$(grep -Eo '^ *[0-9]+ failing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
+  p=$(grep -aEo '^ *[0-9]+ passing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
+  f=$(grep -aEo '^ *[0-9]+ failing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
 }
@@ -22,20 +22,23 @@ count_mocha() {
 # Adds the counts from a runner that prints our own closing line "N passed, N failed".
 count_plain() {
   local log="$1" line
-  line=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
+  line=$(grep -aEo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
   if [ -n "$line" ]; then
     passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
     failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
   fi
 }
 
-# Adds every "N passed, N failed" line of a log that holds several runners (the real-editor layer).
+# Adds, for each runner of the real-editor layer, its last "N passed, N failed" line before the
+# runner's "=== [name] exit" marker (a runner may print an inner suite's line before its own total).
 count_all() {
-  local log="$1" line
-  while read -r line; do
-    passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
-    failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
-  done < <(grep -Eo '^[0-9]+ passed, [0-9]+ failed' "$log" || true)
+  local log="$1" totals
+  totals=$(awk '
+    /^[0-9]+ passed, [0-9]+ failed/ { last = $0 }
+    /^=== \[[a-z]+\] exit/ { if (last != "") { split(last, w, " "); p += w[1]; f += w[3] } last = "" }
+    END { print p + 0, f + 0 }' "$log")
+  passed=$((passed + ${totals% *}))
+  failed=$((failed + ${totals#* }))
 }
 
 # Runs one step; a step that fails without reporting test counts counts as one failed test.
