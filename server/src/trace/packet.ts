@@ -152,9 +152,17 @@ export function parsePacketSpec(text: string): PacketSpecResult {
         if (m[2] !== undefined) spec.icmpCode = Number(m[2]);
         break;
       }
+      case 'transparent': {
+        const yes = ['yes', '1', 'true'].includes(value.toLowerCase());
+        if (!yes && !['no', '0', 'false'].includes(value.toLowerCase())) {
+          return fail(`bad value in '${word}' (expected yes or no)`, word);
+        }
+        spec.transparent = yes;
+        break;
+      }
       default:
         return fail(
-          `unknown option '${key}' in '${word}' (expected iif, oif, mark, ctmark, ctstate, uid, gid, flags, type)`,
+          `unknown option '${key}' in '${word}' (expected iif, oif, mark, ctmark, ctstate, uid, gid, flags, type, transparent)`,
           word,
         );
     }
@@ -235,6 +243,7 @@ export function formatPacketSpec(spec: PacketSpec): string {
   if (spec.gid !== undefined) parts.push(`gid=${spec.gid}`);
   if (spec.protocol === 'tcp' && spec.tcpFlags.join(',') !== 'SYN')
     parts.push(`flags=${spec.tcpFlags.join(',')}`);
+  if (spec.transparent) parts.push('transparent=yes');
   if (spec.icmpType !== undefined)
     parts.push(`type=${spec.icmpType}${spec.icmpCode !== undefined ? `/${spec.icmpCode}` : ''}`);
   return parts.join(' ');

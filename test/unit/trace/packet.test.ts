@@ -87,6 +87,19 @@ describe('trace packet spec', () => {
     assert.equal(formatPacketSpec(r.spec), text);
   });
 
+  it('Should read transparent=yes as a socket with a foreign source address, and print it back', () => {
+    const r = parsePacketSpec('tcp 10.0.0.9:5000 -> 10.244.0.5:8080 out mark=0x539 transparent=yes');
+    assert.ok(r.ok);
+    assert.equal(r.spec.transparent, true);
+    assert.equal(
+      formatPacketSpec(r.spec),
+      'tcp 10.0.0.9:5000 -> 10.244.0.5:8080 out mark=0x539 transparent=yes',
+    );
+    const bad = parsePacketSpec('tcp 10.0.0.9:5000 -> 10.244.0.5:8080 out transparent=maybe');
+    assert.ok(!bad.ok);
+    assert.equal(bad.part, 'transparent=maybe');
+  });
+
   it('Should read ICMP without ports and refuse a port on it', () => {
     const r = parsePacketSpec('icmp 10.0.0.1 -> 10.0.0.2 out type=8/0');
     assert.ok(r.ok);
