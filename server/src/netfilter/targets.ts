@@ -599,9 +599,13 @@ export const targetSpecs: readonly TargetSpec[] = [
     summary: 'Removes TCP options from the header.',
     source: kernel('TCPOPTSTRIP'),
     options: [
-      valued('strip-options', 'string', '--strip-options option[,...]', 'Options to remove.', {
-        required: true,
-      }),
+      // Not required: both restore backends load `-j TCPOPTSTRIP` without it (then nothing is stripped).
+      valued(
+        'strip-options',
+        'string',
+        '--strip-options option[,...]',
+        'Options to remove (none by default).',
+      ),
     ],
   },
   {

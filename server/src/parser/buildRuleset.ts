@@ -34,6 +34,11 @@ interface Block {
   readonly order: string[];
   /** Chains renamed in this block: new name → the rename line's token, for the nft rename-then-use warning. */
   readonly renamed: Map<string, Token>;
+  /**
+   * Renames of chains this block creates, by new name. nft fails such a rename at commit; when the new
+   * name is used later in the block, nft reports that use instead, so the rename is reported only if unused.
+   */
+  readonly renamesOfNewChains: Map<string, { readonly report: () => void; used: boolean }>;
   commitLine?: number;
 }
 
@@ -61,7 +66,15 @@ export class RulesetBuilder {
       chains.set(hook, { table: tableLine.name, name: hook, builtin: true, policy: 'ACCEPT', rules: [] });
       order.push(hook);
     }
-    this.block = { tableLine, index: this.tables.length, headerFamily, chains, order, renamed: new Map() };
+    this.block = {
+      tableLine,
+      index: this.tables.length,
+      headerFamily,
+      chains,
+      order,
+      renamed: new Map(),
+      renamesOfNewChains: new Map(),
+    };
   }
 
   get inTable(): boolean {
@@ -325,12 +338,18 @@ export class RulesetBuilder {
         if (c.declarationSpan) {
           // Observed with iptables-nft-restore 1.8.9: renaming a chain created in the same
           // transaction fails at commit ("CHAIN_RENAME failed (No such file or directory)").
-          this.problems.add(
-            'syntax.rename-new-chain',
-            chainToken!.span,
-            `iptables-nft-restore cannot rename \`${name}', which this block creates: the commit fails with "CHAIN_RENAME failed (No such file or directory)". iptables-legacy-restore accepts it. Declare the chain as \`${newName.text}' instead.`,
-            { related: [{ span: c.declarationSpan, message: 'created here' }] },
-          );
+          const declarationSpan = c.declarationSpan;
+          const renameSpan = chainToken!.span;
+          block.renamesOfNewChains.set(newName.text, {
+            used: false,
+            report: () =>
+              this.problems.add(
+                'syntax.rename-new-chain',
+                renameSpan,
+                `iptables-nft-restore cannot rename \`${name}', which this block creates: the commit fails with "CHAIN_RENAME failed (No such file or directory)". iptables-legacy-restore accepts it. Declare the chain as \`${newName.text}' instead.`,
+                { related: [{ span: declarationSpan, message: 'created here' }] },
+              ),
+          });
         }
         block.chains.delete(c.name);
         c.name = newName.text;
@@ -352,6 +371,8 @@ export class RulesetBuilder {
   private noteRenamedUse(block: Block, token: Token): void {
     const renameToken = block.renamed.get(token.text);
     if (!renameToken || renameToken === token) return;
+    const pending = block.renamesOfNewChains.get(token.text);
+    if (pending) pending.used = true;
     this.problems.add(
       'syntax.rename-then-use',
       token.span,
@@ -429,6 +450,7 @@ export class RulesetBuilder {
     const block = this.block;
     if (!block) return;
     this.block = undefined;
+    for (const rename of block.renamesOfNewChains.values()) if (!rename.used) rename.report();
     const family = this.blockFamily(block);
     const chains = new Map<string, ChainModel>();
     for (const name of block.order) {

@@ -95,11 +95,15 @@ class DocumentParser {
     const last = this.raw.length - 1;
     if (this.openTable) {
       const t = this.openTable;
+      // On the block's last line, where iptables-restore notices (it names the line after it), so an
+      // earlier error inside the block stays the first one, as it is for the tool.
+      const endLine = Math.max(this.lastBlockLine, t.nameSpan.line);
       this.problems.add(
         'syntax.missing-commit',
-        t.nameSpan,
+        { line: endLine, start: 0, end: this.raw[endLine]!.text.length },
         `COMMIT expected at line ${last + 2}: the \`*${t.name}' block is never committed, so iptables-restore applies none of it.`,
         {
+          related: [{ span: t.nameSpan, message: 'the block starts here' }],
           fixes: [this.insertLineFix(this.lastBlockLine + 1, 'COMMIT', 'Add COMMIT at the end of the block')],
         },
       );
@@ -151,7 +155,8 @@ class DocumentParser {
   }
 
   private reportCrlf(): void {
-    const first = this.crlfLines[0]!;
+    // On the first CRLF line the tool fails on: a comment keeps its \r harmlessly, a `*table\r` does not.
+    const first = this.crlfLines.find((l) => !this.raw[l]!.text.startsWith('#')) ?? this.crlfLines[0]!;
     const edits: TextEditData[] = this.crlfLines.map((l) => ({
       range: { start: { line: l, character: this.raw[l]!.text.length }, end: { line: l + 1, character: 0 } },
       newText: '\n',

@@ -33,7 +33,8 @@ const cases: Record<string, Case> = {
   'syntax.nested-table': { text: ['*filter', '*nat', 'COMMIT'], line: 1, covers: 'nat' },
   'syntax.unknown-table': { text: ['*bogus', 'COMMIT'], line: 0, covers: 'bogus' },
   'syntax.missing-table-name': { text: ['*', 'COMMIT'], line: 0, covers: '*' },
-  'syntax.missing-commit': { text: ['*filter', '-A INPUT -j ACCEPT'], line: 0, covers: 'filter' },
+  // On the block's last line: the tool notices there ("COMMIT expected at line 3").
+  'syntax.missing-commit': { text: ['*filter', '-A INPUT -j ACCEPT'], line: 1, covers: '-A INPUT -j ACCEPT' },
   'syntax.commit-outside-table': { text: ['COMMIT'], line: 0, covers: 'COMMIT' },
   'syntax.bad-commit': { text: ['*filter', 'COMMIT  '], line: 1, covers: '  ' },
   'syntax.rule-outside-table': { text: ['-A INPUT -j ACCEPT'], line: 0, covers: '-A INPUT -j ACCEPT' },
