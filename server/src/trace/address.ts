@@ -4,6 +4,7 @@
  * iptables-save and `ip addr` print), so traces read like the tools' output.
  */
 import type { Family } from './types';
+import { formatAddress as formatAddressText } from '../format/addresses';
 
 export interface ParsedAddress {
   readonly family: Family;
@@ -61,32 +62,9 @@ function parseIpv6(text: string): bigint | undefined {
   return value;
 }
 
-/** Prints an address the way iptables-save and iproute2 do. */
+/** Prints an address the way iptables-save and iproute2 do (glibc's inet_ntop; one implementation for all). */
 export function formatAddress(family: Family, value: bigint): string {
-  if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
-  }
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  // RFC 5952: compress the longest run (length ≥ 2) of zero groups, the first one on a tie.
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return formatAddressText(value, family);
 }
 
 /** Whether an address is in 127.0.0.0/8 or is ::1 — always local, always reached over `lo`. */

@@ -119,7 +119,9 @@ describe('trace addresses', () => {
     );
     assert.equal(formatAddress(6, parseAddress('0:0:0:0:0:0:0:1')!.value), '::1');
     assert.equal(formatAddress(6, parseAddress('fd00:0:0:1:0:0:0:5')!.value), 'fd00:0:0:1::5');
-    assert.equal(formatAddress(6, parseAddress('::ffff:10.0.0.1')!.value), '::ffff:a00:1');
+    // Observed: `ip6tables -A INPUT -s ::ffff:10.0.0.1` saves as `-s ::ffff:10.0.0.1/128` (inet_ntop's
+    // mixed notation for IPv4-mapped addresses, as RFC 5952 §5 recommends).
+    assert.equal(formatAddress(6, parseAddress('::ffff:10.0.0.1')!.value), '::ffff:10.0.0.1');
   });
 
   it('Should refuse malformed addresses', () => {
