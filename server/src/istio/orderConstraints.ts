@@ -1,6 +1,6 @@
 import type { Severity } from '../analysis/findings';
 import type { RuleId } from './catalogue';
-import { ambientChains } from './constants';
+import { ambientChains, sidecarPorts } from './constants';
 
 /**
  * Order constraints between Istio rules of one chain, as data (istio-ambient.md §3, §4, §9, §11;
@@ -244,32 +244,301 @@ export const firstInChainConstraints: readonly FirstInChainConstraint[] = [
 ];
 
 /**
- * Sidecar order constraints (istio-ambient.md §9): a catch-all jump must come after the RETURNs of its chain.
- * Order [source] istio/istio tools/istio-iptables/pkg/capture/run.go; consequences [inferred].
+ * Sidecar rules are not in the ambient catalogue, so the rules the sidecar constraints talk about are
+ * described here by role: which facets (istio/ruleFacets.ts keys) a rule must carry. Values a pod may
+ * configure (owner uid/gid, excluded ports and CIDRs) are left open. Roles are listed per chain in the order
+ * istio-iptables appends them, which is also the order the quick fix restores; a rule takes the first role
+ * it fits. Source: istio/istio tools/istio-iptables/pkg/capture/run.go (Run, SetupDNSRedir), as rendered in
+ * test/fixtures/istio/sidecar/rendered/ (istio-ambient.md §9).
  */
-export interface SidecarCatchAllConstraint {
-  readonly table: 'nat';
-  readonly chain: string;
-  /** The chain the catch-all rule jumps to. */
-  readonly catchAllTarget: string;
-  readonly severity: Severity;
-  readonly consequence: string;
+export type SidecarRoleId =
+  | 'inbound-hbone-return'
+  | 'inbound-port-exclusion'
+  | 'inbound-catch-all'
+  | 'outbound-port-exclusion'
+  | 'passthrough-return'
+  | 'uid-lo-in-redirect'
+  | 'uid-lo-return'
+  | 'uid-return'
+  | 'gid-lo-in-redirect'
+  | 'gid-lo-return'
+  | 'gid-return'
+  | 'dns-jump'
+  | 'loopback-return'
+  | 'other-return'
+  | 'outbound-catch-all';
+
+/** One facet a role needs: any of `keys`, and when `values` is given, a first argument among them. */
+export interface FacetRequirement {
+  readonly keys: readonly string[];
+  readonly values?: readonly string[];
 }
 
-export const sidecarCatchAllConstraints: readonly SidecarCatchAllConstraint[] = [
+export interface SidecarRuleRole {
+  readonly id: SidecarRoleId;
+  readonly table: 'nat';
+  readonly chain: string;
+  /** For messages; `{owner}` stands for the rule's uid/gid value. */
+  readonly title: string;
+  readonly requires: readonly FacetRequirement[];
+  /** The rule may carry nothing beyond the required facets and `-p`. */
+  readonly exact?: boolean;
+  /**
+   * istio-iptables writes one lo → ISTIO_IN_REDIRECT / lo RETURN / RETURN triple per proxy uid, then per
+   * proxy gid; the owner facet whose value names the triple.
+   */
+  readonly owner?: { readonly kind: 'uid' | 'gid'; readonly key: string };
+}
+
+const runGo = 'istio/istio tools/istio-iptables/pkg/capture/run.go (snapshot 86c9f01)';
+const ret = { keys: ['j'], values: ['RETURN'] };
+const toLo = { keys: ['o'], values: ['lo'] };
+const dport = { keys: ['tcp:destination-port', 'udp:destination-port'] };
+/** `127.0.0.6/32` and `::6/128`: the source Envoy binds for inbound passthrough (run.go). */
+const passthroughSources = [sidecarPorts.inboundPassthroughSource, '::6/128'];
+/** HostIPv4LoopbackCidr's default and the fixed IPv6 loopback (run.go). */
+const loopbacks = ['127.0.0.1/32', '::1/128'];
+const ownerTriple = (kind: 'uid' | 'gid'): SidecarRuleRole[] => {
+  const key = `owner:${kind}-owner`;
+  const owner = { kind, key };
+  return [
+    {
+      id: `${kind}-lo-in-redirect`,
+      table: 'nat',
+      chain: 'ISTIO_OUTPUT',
+      title: `the lo → ISTIO_IN_REDIRECT rule of ${kind} {owner} (Envoy calling its own pod through a VIP)`,
+      requires: [toLo, { keys: [key] }, { keys: ['j'], values: ['ISTIO_IN_REDIRECT'] }],
+      owner,
+    },
+    {
+      id: `${kind}-lo-return`,
+      table: 'nat',
+      chain: 'ISTIO_OUTPUT',
+      title: `the lo RETURN for other ${kind}s than {owner} (the app calling itself)`,
+      requires: [toLo, { keys: [`owner:!${kind}-owner`] }, ret],
+      owner: { kind, key: `owner:!${kind}-owner` },
+    },
+    {
+      id: `${kind}-return`,
+      table: 'nat',
+      chain: 'ISTIO_OUTPUT',
+      title: `the RETURN of ${kind} {owner} (Envoy's own traffic)`,
+      requires: [{ keys: [key] }, ret],
+      exact: true,
+      owner,
+    },
+  ];
+};
+
+export const sidecarRuleRoles: readonly SidecarRuleRole[] = [
   {
+    id: 'inbound-hbone-return',
     table: 'nat',
     chain: 'ISTIO_INBOUND',
-    catchAllTarget: 'ISTIO_IN_REDIRECT',
-    severity: 'warning',
-    consequence:
-      'ports excluded from inbound capture (HBONE, health, metrics) after this jump are captured by Envoy',
+    title: `the HBONE port ${sidecarPorts.tunnel} RETURN`,
+    requires: [{ keys: ['tcp:destination-port'], values: [String(sidecarPorts.tunnel)] }, ret],
+    exact: true,
   },
   {
+    id: 'inbound-port-exclusion',
+    table: 'nat',
+    chain: 'ISTIO_INBOUND',
+    title: 'an inbound port-exclusion RETURN',
+    requires: [ret],
+  },
+  {
+    id: 'inbound-catch-all',
+    table: 'nat',
+    chain: 'ISTIO_INBOUND',
+    title: 'the catch-all jump to ISTIO_IN_REDIRECT',
+    requires: [{ keys: ['j'], values: ['ISTIO_IN_REDIRECT'] }],
+    exact: true,
+  },
+  {
+    id: 'outbound-port-exclusion',
     table: 'nat',
     chain: 'ISTIO_OUTPUT',
-    catchAllTarget: 'ISTIO_REDIRECT',
-    severity: 'error',
-    consequence: "the RETURN rules after this jump are dead code: Envoy's own traffic loops back into 15001",
+    title: 'an outbound port-exclusion RETURN',
+    requires: [dport, ret],
+    exact: true,
   },
+  {
+    id: 'passthrough-return',
+    table: 'nat',
+    chain: 'ISTIO_OUTPUT',
+    title: "the inbound-passthrough RETURN (Envoy's 127.0.0.6 / ::6 source)",
+    requires: [{ keys: ['s'], values: passthroughSources }, toLo, ret],
+    exact: true,
+  },
+  ...ownerTriple('uid'),
+  ...ownerTriple('gid'),
+  {
+    id: 'dns-jump',
+    table: 'nat',
+    chain: 'ISTIO_OUTPUT',
+    title: 'the jump to ISTIO_OUTPUT_DNS',
+    requires: [{ keys: ['j'], values: ['ISTIO_OUTPUT_DNS'] }],
+    exact: true,
+  },
+  {
+    id: 'loopback-return',
+    table: 'nat',
+    chain: 'ISTIO_OUTPUT',
+    title: 'the 127.0.0.1 / ::1 RETURN',
+    requires: [{ keys: ['d'], values: loopbacks }, ret],
+    exact: true,
+  },
+  {
+    id: 'other-return',
+    table: 'nat',
+    chain: 'ISTIO_OUTPUT',
+    title: 'a RETURN (an excluded CIDR or port)',
+    requires: [ret],
+  },
+  {
+    id: 'outbound-catch-all',
+    table: 'nat',
+    chain: 'ISTIO_OUTPUT',
+    title: 'the catch-all jump to ISTIO_REDIRECT',
+    requires: [{ keys: ['j'], values: ['ISTIO_REDIRECT'] }],
+    exact: true,
+  },
+];
+
+/**
+ * A pair of sidecar roles whose order changes what happens to some packet (istio-ambient.md §9). Pairs that
+ * change no packet's fate appear only where §9 names the order, at information severity.
+ */
+export interface SidecarOrderConstraint {
+  readonly table: 'nat';
+  readonly chain: string;
+  readonly before: SidecarRoleId;
+  readonly after: SidecarRoleId;
+  /** Only rules of the same uid/gid triple are constrained. */
+  readonly sameOwner?: boolean;
+  readonly severity: Severity;
+  /** What goes wrong when `after` comes first, in plain words. */
+  readonly consequence: string;
+  readonly source: string;
+}
+
+const sidecarOrder = `order [source] ${runGo}; consequence [inferred] from the comments there`;
+const outputPair = (
+  before: SidecarRoleId,
+  after: SidecarRoleId,
+  severity: Severity,
+  consequence: string,
+  sameOwner?: boolean,
+): SidecarOrderConstraint => ({
+  table: 'nat',
+  chain: 'ISTIO_OUTPUT',
+  before,
+  after,
+  severity,
+  consequence,
+  source: sidecarOrder,
+  ...(sameOwner ? { sameOwner } : {}),
+});
+
+const passthroughLoops =
+  "Envoy's inbound passthrough connections to the app (source 127.0.0.6 / ::6) are sent back into Envoy's inbound listener 15006 and loop";
+const vipSelfBypass =
+  "Envoy's calls to its own pod through a service VIP skip Envoy's inbound side (15006), so inbound policy and telemetry are bypassed";
+const envoyLoops = "Envoy's own traffic loops into 15001";
+const agentDnsLoops =
+  "istio-agent's own queries to the upstream resolver are redirected back into its DNS proxy 15053 and loop";
+const appSelfCaptured =
+  "the app's calls to its own pod IP over lo take a detour through Envoy's outbound listener 15001";
+
+export const sidecarOrderConstraints: readonly SidecarOrderConstraint[] = [
+  // nat ISTIO_INBOUND: the port-exclusion RETURNs before the catch-all jump.
+  ...(['inbound-hbone-return', 'inbound-port-exclusion'] as const).map((before): SidecarOrderConstraint => ({
+    table: 'nat',
+    chain: 'ISTIO_INBOUND',
+    before,
+    after: 'inbound-catch-all',
+    severity: 'warning',
+    consequence:
+      before === 'inbound-hbone-return'
+        ? `inbound HBONE (${sidecarPorts.tunnel}) is captured by Envoy's plaintext inbound listener 15006 and breaks`
+        : "connections to a port excluded from capture (health, metrics, agent status) are captured by Envoy's inbound listener 15006",
+    source: sidecarOrder,
+  })),
+  // nat ISTIO_OUTPUT: the 127.0.0.6 RETURN first.
+  outputPair('passthrough-return', 'uid-lo-in-redirect', 'error', passthroughLoops),
+  outputPair('passthrough-return', 'gid-lo-in-redirect', 'error', passthroughLoops),
+  outputPair(
+    'passthrough-return',
+    'outbound-catch-all',
+    'error',
+    "Envoy's inbound passthrough connections to the app (source 127.0.0.6 / ::6) are captured by Envoy's outbound listener 15001 and loop",
+  ),
+  // The uid triples, then the gid triples.
+  outputPair('uid-lo-in-redirect', 'uid-return', 'error', vipSelfBypass, true),
+  outputPair('gid-lo-in-redirect', 'gid-return', 'error', vipSelfBypass, true),
+  outputPair(
+    'uid-return',
+    'gid-lo-in-redirect',
+    'information',
+    "differs from Istio's order (uid rules first)",
+  ),
+  // run.go: the DNS jump cannot move up "as we will want to avoid capturing DNS requests from the proxy UID/GID".
+  outputPair('uid-return', 'dns-jump', 'error', agentDnsLoops),
+  outputPair('gid-return', 'dns-jump', 'error', agentDnsLoops),
+  // run.go: DNS to a resolver on localhost is meant to be captured, so the DNS jump precedes the 127.0.0.1 RETURN.
+  outputPair(
+    'dns-jump',
+    'loopback-return',
+    'warning',
+    "DNS queries to a resolver on 127.0.0.1 bypass istio-agent's DNS proxy 15053",
+  ),
+  // Disjoint (`! -d` vs `-d`) or both RETURN: no packet changes fate, but Istio's order is uid/gid rules first.
+  ...(
+    [
+      'uid-lo-in-redirect',
+      'uid-lo-return',
+      'uid-return',
+      'gid-lo-in-redirect',
+      'gid-lo-return',
+      'gid-return',
+    ] as const
+  ).map((before) =>
+    outputPair(
+      before,
+      'loopback-return',
+      'information',
+      "differs from Istio's order; harmless, because the two rules match different destinations or both RETURN",
+    ),
+  ),
+  // Everything before the catch-all jump.
+  outputPair(
+    'outbound-port-exclusion',
+    'outbound-catch-all',
+    'warning',
+    "connections to the excluded port are captured by Envoy's outbound listener 15001",
+  ),
+  outputPair('uid-lo-in-redirect', 'outbound-catch-all', 'error', envoyLoops),
+  outputPair('gid-lo-in-redirect', 'outbound-catch-all', 'error', envoyLoops),
+  outputPair('uid-lo-return', 'outbound-catch-all', 'warning', appSelfCaptured),
+  outputPair('gid-lo-return', 'outbound-catch-all', 'warning', appSelfCaptured),
+  outputPair('uid-return', 'outbound-catch-all', 'error', envoyLoops),
+  outputPair('gid-return', 'outbound-catch-all', 'error', envoyLoops),
+  outputPair(
+    'dns-jump',
+    'outbound-catch-all',
+    'warning',
+    "DNS over TCP goes to Envoy's outbound listener 15001 instead of istio-agent's DNS proxy 15053",
+  ),
+  outputPair(
+    'loopback-return',
+    'outbound-catch-all',
+    'warning',
+    "the app's connections to 127.0.0.1 (other containers, the agent) are sent to Envoy's outbound listener 15001",
+  ),
+  outputPair(
+    'other-return',
+    'outbound-catch-all',
+    'warning',
+    "traffic this RETURN exempts from capture is sent to Envoy's outbound listener 15001",
+  ),
 ];

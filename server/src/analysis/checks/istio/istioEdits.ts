@@ -2,6 +2,7 @@ import type { Span, TextEditData } from '../../../model/span';
 import { wholeLinesRange } from '../../../model/span';
 import type { ParsedDocument } from '../../../parser/parseDocument';
 import type { TableModel } from '../../../model/ruleset';
+import type { Rule } from '../../../model/rule';
 import type { RuleId } from '../../../istio/catalogue';
 import type { ContextClassification } from '../../../istio/classify';
 import type { ExpectedRule } from '../../../istio/generations';
@@ -125,7 +126,7 @@ function firstLineAfterChain(table: TableModel, chainName: string): number {
  */
 export function reorderChainEdit(
   doc: ParsedDocument,
-  ranked: readonly { readonly rr: RecognizedRule; readonly rank: number }[],
+  ranked: readonly { readonly rr: { readonly rule: Rule }; readonly rank: number }[],
 ): TextEditData | undefined {
   if (ranked.length < 2) return undefined;
   const lines = documentLines(doc);
@@ -135,7 +136,7 @@ export function reorderChainEdit(
   const last = slots[slots.length - 1] as number;
   const replacement = new Map<number, string>();
   slots.forEach((line, i) =>
-    replacement.set(line, lines[(sorted[i] as { rr: RecognizedRule }).rr.rule.line] ?? ''),
+    replacement.set(line, lines[(sorted[i] as { rr: { rule: Rule } }).rr.rule.line] ?? ''),
   );
   const newLines: string[] = [];
   for (let line = first; line <= last; line++) newLines.push(replacement.get(line) ?? lines[line] ?? '');

@@ -5,11 +5,17 @@ import type { ParsedDocument } from '../../../parser/parseDocument';
 import type { Rule } from '../../../model/rule';
 import { analyzeIstio } from '../../../istio/classify';
 import type { ContextClassification } from '../../../istio/classify';
+import type { SidecarRuleRole } from '../../../istio/orderConstraints';
 import {
   firstInChainConstraints,
   orderConstraints,
-  sidecarCatchAllConstraints,
+  sidecarOrderConstraints,
+  sidecarRuleRoles,
 } from '../../../istio/orderConstraints';
+import type { Facet } from '../../../istio/ruleFacets';
+import { ruleFacets } from '../../../istio/ruleFacets';
+import type { TableModel } from '../../../model/ruleset';
+import type { TextEditData } from '../../../model/span';
 import type { RecognizedRule } from '../../../istio/recognize';
 import { expectedInpodRuleSet } from '../../../istio/generations';
 import {
@@ -41,68 +47,121 @@ export const misorderedRulesCheck: Check = {
   },
 };
 
-interface Violation {
-  readonly early: RecognizedRule;
-  readonly late: RecognizedRule;
+/** A rule under the name the order constraints know it by (catalogue id or sidecar role). */
+interface PlacedRule {
+  readonly id: string;
+  readonly rule: Rule;
+  readonly table: TableModel;
+  /** For messages: `N12 (outbound capture → ztunnel 15001)`, or a sidecar role's title. */
+  readonly label: string;
+  /** For related information: `N12`, or the role's title. */
+  readonly shortLabel: string;
+  /** Constraints marked per interface / per owner only tie rules that share this. */
+  readonly group?: string;
+}
+
+/** The fields of an ambient or a sidecar order constraint this check reads. */
+interface PairConstraint {
+  readonly table: string;
+  readonly chain: string;
+  readonly before: string;
+  readonly after: string;
+  readonly sameGroup: boolean;
   readonly severity: Severity;
   readonly consequence: string;
 }
 
-function pairViolations(doc: ParsedDocument, cls: ContextClassification): Finding[] {
-  const byFlagged = new Map<RecognizedRule, Violation[]>();
-  const rec = cls.context.recognized;
-  for (const c of orderConstraints) {
-    const befores = rec.filter(
-      (r) => r.table.name === c.table && r.rule.chain === c.chain && r.id === c.before,
-    );
-    const afters = rec.filter(
-      (r) => r.table.name === c.table && r.rule.chain === c.chain && r.id === c.after,
-    );
-    for (const b of befores) {
+interface Violation {
+  readonly late: PlacedRule;
+  readonly severity: Severity;
+  readonly consequence: string;
+}
+
+/** Every rule that comes before a rule it must follow, with what that breaks; keyed by the early rule. */
+function collectViolations(
+  placed: readonly PlacedRule[],
+  constraints: readonly PairConstraint[],
+): Map<PlacedRule, Violation[]> {
+  const byFlagged = new Map<PlacedRule, Violation[]>();
+  for (const c of constraints) {
+    const inChain = (id: string): PlacedRule[] =>
+      placed.filter((p) => p.table.name === c.table && p.rule.chain === c.chain && p.id === id);
+    const afters = inChain(c.after);
+    for (const b of inChain(c.before)) {
       for (const a of afters) {
         if (a.table !== b.table || a.rule.line > b.rule.line) continue;
-        if (c.sameInterface && a.virtualInterface !== b.virtualInterface) continue;
+        if (c.sameGroup && a.group !== b.group) continue;
         const list = byFlagged.get(a) ?? [];
-        list.push({ early: a, late: b, severity: c.severity, consequence: c.consequence });
+        list.push({ late: b, severity: c.severity, consequence: c.consequence });
         byFlagged.set(a, list);
       }
     }
   }
+  return byFlagged;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** One finding per early rule; rules whose violations share a consequence are named together. */
+function misorderFinding(
+  flagged: PlacedRule,
+  violations: readonly Violation[],
+  edit: TextEditData | undefined,
+): Finding {
+  const severity = violations.reduce<Severity>(
+    (s, v) => (severityRank[v.severity] > severityRank[s] ? v.severity : s),
+    'hint',
+  );
+  const byConsequence = new Map<string, string[]>();
+  for (const v of violations) {
+    const labels = byConsequence.get(v.consequence) ?? [];
+    labels.push(v.late.label);
+    byConsequence.set(v.consequence, labels);
+  }
+  const details = [...byConsequence]
+    .map(([consequence, labels]) => `before ${labels.join(' and ')}: ${consequence}`)
+    .join('; ');
+  return finding(
+    'istio.misordered-rule',
+    flagged.rule.span,
+    `${capitalize(flagged.label)} comes ${details}.`,
+    {
+      severity,
+      related: violations.map((v) => ({
+        span: v.late.rule.span,
+        message: `${capitalize(v.late.shortLabel)} should come first`,
+      })),
+      fixes: edit
+        ? [
+            {
+              title: `Restore Istio's order in ${flagged.table.name} ${flagged.rule.chain}`,
+              edits: [edit],
+              isPreferred: true,
+              fixAllKey: 'istio.restore-order',
+            },
+          ]
+        : undefined,
+    },
+  );
+}
+
+function pairViolations(doc: ParsedDocument, cls: ContextClassification): Finding[] {
+  const rec = cls.context.recognized;
+  const placed = rec.map((r): PlacedRule => ({
+    id: r.id,
+    rule: r.rule,
+    table: r.table,
+    label: `${r.id} (${r.entry.title})`,
+    shortLabel: r.id,
+    group: r.virtualInterface,
+  }));
+  const constraints = orderConstraints.map((c) => ({ ...c, sameGroup: c.sameInterface === true }));
   const findings: Finding[] = [];
-  for (const [flagged, violations] of byFlagged) {
-    const severity = violations.reduce<Severity>(
-      (s, v) => (severityRank[v.severity] > severityRank[s] ? v.severity : s),
-      'hint',
-    );
-    const details = violations
-      .map((v) => `before ${v.late.id} (${v.late.entry.title}): ${v.consequence}`)
-      .join('; ');
+  for (const [flagged, violations] of collectViolations(placed, constraints)) {
     const chainRules = rec.filter((r) => r.table === flagged.table && r.rule.chain === flagged.rule.chain);
-    const edit = reorderChainEdit(doc, bestRanking(cls, chainRules));
-    findings.push(
-      finding(
-        'istio.misordered-rule',
-        flagged.rule.span,
-        `${flagged.id} (${flagged.entry.title}) comes ${details}.`,
-        {
-          severity,
-          related: violations.map((v) => ({
-            span: v.late.rule.span,
-            message: `${v.late.id} should come first`,
-          })),
-          fixes: edit
-            ? [
-                {
-                  title: `Restore Istio's order in ${flagged.table.name} ${flagged.rule.chain}`,
-                  edits: [edit],
-                  isPreferred: true,
-                  fixAllKey: 'istio.restore-order',
-                },
-              ]
-            : undefined,
-        },
-      ),
-    );
+    findings.push(misorderFinding(flagged, violations, reorderChainEdit(doc, bestRanking(cls, chainRules))));
   }
   return findings;
 }
@@ -185,44 +244,63 @@ function firstInChainViolations(doc: ParsedDocument, cls: ContextClassification)
   return findings;
 }
 
+/**
+ * Sidecar rules by role (istio/orderConstraints.ts), each with its rank in istio-iptables' order. Owner
+ * rules rank by triple: one uid or gid value after the other, in the order the file names them first.
+ */
+function placeSidecarRules(cls: ContextClassification): { rule: PlacedRule; rank: number }[] {
+  const out: { rule: PlacedRule; rank: number }[] = [];
+  const chains = new Set(sidecarRuleRoles.map((r) => `${r.table} ${r.chain}`));
+  for (const key of chains) {
+    const [tableName, chainName] = key.split(' ') as [string, string];
+    const table = cls.context.tableByName.get(tableName);
+    const chain = table?.chains.get(chainName);
+    if (!table || !chain) continue;
+    const roles = sidecarRuleRoles.filter((r) => r.table === tableName && r.chain === chainName);
+    const ownerValues = new Map<string, string[]>();
+    for (const rule of chain.rules) {
+      const facets = ruleFacets(rule);
+      const index = roles.findIndex((role) => fitsRole(role, facets));
+      const role = roles[index];
+      if (!role) continue;
+      let rank = index * 1000;
+      let owner: string | undefined;
+      if (role.owner) {
+        const ownerKind = role.owner.kind;
+        owner = facets.find((f) => f.key === role.owner?.key)?.args[0] ?? '';
+        const seen = ownerValues.get(ownerKind) ?? [];
+        if (!seen.includes(owner)) seen.push(owner);
+        ownerValues.set(ownerKind, seen);
+        const blockStart = roles.findIndex((r) => r.owner?.kind === ownerKind);
+        rank = blockStart * 1000 + seen.indexOf(owner) * 10 + (index - blockStart);
+      }
+      const label = role.title.replace('{owner}', owner ?? '');
+      out.push({ rule: { id: role.id, rule, table, label, shortLabel: label, group: owner }, rank });
+    }
+  }
+  return out;
+}
+
+function fitsRole(role: SidecarRuleRole, facets: readonly Facet[]): boolean {
+  const meets = role.requires.every((req) =>
+    facets.some((f) => req.keys.includes(f.key) && (!req.values || req.values.includes(f.args[0] ?? ''))),
+  );
+  if (!meets || !role.exact) return meets;
+  return facets.every((f) => f.key === 'p' || role.requires.some((req) => req.keys.includes(f.key)));
+}
+
 function sidecarViolations(doc: ParsedDocument, cls: ContextClassification): Finding[] {
+  const ranked = placeSidecarRules(cls);
+  const constraints = sidecarOrderConstraints.map((c) => ({ ...c, sameGroup: c.sameOwner === true }));
   const findings: Finding[] = [];
-  for (const c of sidecarCatchAllConstraints) {
-    const chain = cls.context.tableByName.get(c.table)?.chains.get(c.chain);
-    if (!chain) continue;
-    const catchAll = chain.rules.find(
-      (r) =>
-        r.target?.kind === 'chain' &&
-        r.target.name === c.catchAllTarget &&
-        r.matches.every((m) => m.options.length === 0) &&
-        !r.source &&
-        !r.destination &&
-        !r.inInterface &&
-        !r.outInterface,
-    );
-    if (!catchAll) continue;
-    const laterReturns = chain.rules.filter((r) => r.line > catchAll.line && r.target?.kind === 'RETURN');
-    if (laterReturns.length === 0) continue;
-    const lastLine = chain.rules[chain.rules.length - 1]?.line ?? catchAll.line;
-    const text = (documentLines(doc)[catchAll.line] ?? '').replace(/\r$/, '');
-    findings.push(
-      finding(
-        'istio.misordered-rule',
-        catchAll.span,
-        `The catch-all jump to ${c.catchAllTarget} comes before ${laterReturns.length} RETURN rule(s) of ${c.chain}: ${c.consequence}.`,
-        {
-          severity: c.severity,
-          related: laterReturns.map((r) => ({ span: r.span, message: 'never reached for matching traffic' })),
-          fixes: [
-            {
-              title: `Move the catch-all jump to the end of ${c.chain}`,
-              edits: [insertBeforeLineEdit(lastLine + 1, text), deleteLineEdit(catchAll.line)],
-              fixAllKey: 'istio.restore-order',
-            },
-          ],
-        },
-      ),
-    );
+  for (const [flagged, violations] of collectViolations(
+    ranked.map((r) => r.rule),
+    constraints,
+  )) {
+    const chainRanks = ranked
+      .filter((r) => r.rule.table === flagged.table && r.rule.rule.chain === flagged.rule.chain)
+      .map((r) => ({ rr: r.rule, rank: r.rank }));
+    findings.push(misorderFinding(flagged, violations, reorderChainEdit(doc, chainRanks)));
   }
   return findings;
 }
