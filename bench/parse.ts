@@ -1,9 +1,11 @@
 /**
  * Parse + analysis benchmark on kube-proxy-style dumps (bench/gen-kube.mjs), the size real nodes reach.
- * Run: npx tsx bench/parse.ts [services...]. Prints wall time per phase and heap growth; results go to
- * BENCHMARKS.md by hand, never into tests.
+ * Run: node --expose-gc -r tsx/cjs bench/parse.ts [services...]. Prints CPU time (the figure that stays
+ * comparable on a shared machine) and wall time per phase, and the heap the parse keeps alive; results
+ * go to BENCHMARKS.md by hand, never into tests.
  */
 import { execFileSync } from 'child_process';
+import * as os from 'os';
 import * as path from 'path';
 import { parseDocument } from '../server/src/parser/parseDocument';
 import { analyze } from '../server/src/analysis/analyzer';
@@ -15,24 +17,46 @@ function generate(services: number): string {
   });
 }
 
-function time<T>(run: () => T): { result: T; ms: number } {
-  const start = process.hrtime.bigint();
-  const result = run();
-  return { result, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+interface Timed<T> {
+  readonly result: T;
+  readonly cpuMs: number;
+  readonly wallMs: number;
 }
 
+/** Runs once, measuring this process's CPU time (user + system, GC included) and wall time. */
+function time<T>(run: () => T): Timed<T> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  const result = run();
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { result, cpuMs: (used.user + used.system) / 1e3, wallMs };
+}
+
+function heapUsed(): number {
+  global.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+const format = (t: Timed<unknown>): string => `${t.cpuMs.toFixed(0)} ms CPU / ${t.wallMs.toFixed(0)} ms wall`;
+
+console.log(
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, ${os.cpus().length} CPUs`,
+);
 const sizes = process.argv.slice(2).map(Number);
 for (const services of sizes.length > 0 ? sizes : [1000, 10000, 30000]) {
   const text = generate(services);
   const lines = text.split('\n').length;
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = heapUsed();
   const parse = time(() => parseDocument(text));
-  const heapAfter = process.memoryUsage().heapUsed;
+  const kept = heapUsed() - heapBefore;
   const findings = time(() => analyze(parse.result));
   console.log(
     `${services} services: ${lines.toLocaleString('en-US')} lines, ${(text.length / 1e6).toFixed(1)} MB — ` +
-      `parse ${parse.ms.toFixed(0)} ms, analyze ${findings.ms.toFixed(0)} ms (${findings.result.length} findings), ` +
-      `heap +${((heapAfter - heapBefore) / 1e6).toFixed(0)} MB`,
+      `parse ${format(parse)}, analyze ${format(findings)} (${findings.result.length} findings), ` +
+      `parse keeps ${(kept / 1e6).toFixed(0)} MB (${(kept / text.length).toFixed(1)}× the text)`,
   );
 }

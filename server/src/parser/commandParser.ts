@@ -21,6 +21,7 @@ import type { Problems } from './problems';
 import type { LoadedMatch, LoadedTarget } from './ruleParts';
 import { parseAddressList } from './values/addresses';
 import { parseInterface } from './values/interfaces';
+import { compact } from './compact';
 
 /** Where a command line sits and what the tool put in front of its argv. */
 export interface CommandContext {
@@ -355,12 +356,13 @@ class CommandState {
     return undefined;
   }
 
-  private optionUse(name: string, token: Token, args: readonly Token[]): OptionUse {
+  private optionUse(name: string, token: Token, args: Token[]): OptionUse {
     const negated = this.invert !== undefined;
     const span = coverSpans(negated ? joinSpans(this.invert!.span, token.span) : token.span, args);
+    const kept = compact(args);
     const use: OptionUse = negated
-      ? { name, token, negated, negationSpan: this.invert!.span, args, span }
-      : { name, token, negated, args, span };
+      ? { name, token, negated, negationSpan: this.invert!.span, args: kept, span }
+      : { name, token, negated, args: kept, span };
     this.invert = undefined;
     return use;
   }
@@ -765,7 +767,7 @@ class CommandState {
       verb,
       verbToken: this.verbToken,
       chain: this.chain,
-      operands: this.operands,
+      operands: compact(this.operands),
       rule,
     };
     return node;
@@ -835,7 +837,7 @@ class CommandState {
       familyOnly,
       matches,
       target,
-      genericOptions: this.generic,
+      genericOptions: compact(this.generic),
     };
   }
 

@@ -11,6 +11,7 @@ import { coverSpans, joinSpans, type Span } from '../model/span';
 import { addressTypes } from '../netfilter/matches';
 import { icmpTypes, icmpv6Types, type IcmpTypeEntry } from '../netfilter/icmpTypes';
 import { normaliseProtocol } from '../netfilter/protocols';
+import { compact } from './compact';
 import { decodeArg, decodeFlag, lastUse, parseWordList } from './decodeHelpers';
 import type { Problems } from './problems';
 import type { LoadedMatch } from './ruleParts';
@@ -164,14 +165,12 @@ function utf8Length(text: string): number {
 /** Turns a loaded match and its option uses into the typed model; values iptables would refuse become problems. */
 export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: Span): Match {
   const { problems } = ctx;
-  const o = m.options;
-  const base = {
-    matchToken: m.matchToken,
-    moduleToken: m.moduleToken,
-    implicit: m.implicit,
-    options: o,
-    span: matchSpan(m, fallback),
-  };
+  const o = compact(m.options);
+  // Each result spells out the common fields instead of spreading a shared base object: once optimised,
+  // V8 gives every `{ ...base, extra }` object its own hidden class, which on big dumps costs memory and
+  // makes every later property read megamorphic.
+  const { matchToken, moduleToken, implicit } = m;
+  const span = matchSpan(m, fallback);
   const p = `${m.name}: `;
   const port = (t: string) => parsePortRange(t);
   const address = (t: string, tok: { span: Span }) => {
@@ -201,7 +200,11 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
         };
       }
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'tcp',
         sport: decodeArg(o, 'source-port', port, problems, ''),
         dport: decodeArg(o, 'destination-port', port, problems, ''),
@@ -211,26 +214,54 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
     }
     case 'udp':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'udp',
         sport: decodeArg(o, 'source-port', port, problems, ''),
         dport: decodeArg(o, 'destination-port', port, problems, ''),
       };
     case 'multiport':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'multiport',
         sports: decodeArg(o, 'source-ports', parsePortList, problems, p),
         dports: decodeArg(o, 'destination-ports', parsePortList, problems, p),
         ports: decodeArg(o, 'ports', parsePortList, problems, p),
       };
     case 'mark':
-      return { ...base, module: 'mark', mark: decodeArg(o, 'mark', parseMark, problems, p) };
+      return {
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
+        module: 'mark',
+        mark: decodeArg(o, 'mark', parseMark, problems, p),
+      };
     case 'connmark':
-      return { ...base, module: 'connmark', mark: decodeArg(o, 'mark', parseMark, problems, p) };
+      return {
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
+        module: 'connmark',
+        mark: decodeArg(o, 'mark', parseMark, problems, p),
+      };
     case 'conntrack':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'conntrack',
         ctstate: decodeArg(o, 'ctstate', (t) => parseWordList(t, ctStates, 'ctstate'), problems, p),
         ctproto: decodeArg(
@@ -265,13 +296,21 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
       };
     case 'state':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'state',
         state: decodeArg(o, 'state', (t) => parseWordList(t, stateStates, 'state'), problems, p),
       };
     case 'owner':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'owner',
         uidOwner: decodeArg(o, 'uid-owner', parseIdRange, problems, p),
         gidOwner: decodeArg(o, 'gid-owner', parseIdRange, problems, p),
@@ -280,7 +319,11 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
       };
     case 'socket':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'socket',
         transparent: lastUse(o, 'transparent') !== undefined,
         nowildcard: lastUse(o, 'nowildcard') !== undefined,
@@ -288,7 +331,11 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
       };
     case 'addrtype':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'addrtype',
         srcType: decodeArg(o, 'src-type', (t) => parseWordList(t, addressTypes, 'address type'), problems, p),
         dstType: decodeArg(o, 'dst-type', (t) => parseWordList(t, addressTypes, 'address type'), problems, p),
@@ -308,8 +355,8 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
         );
       }
       return text === undefined
-        ? { ...base, module: 'comment' }
-        : { ...base, module: 'comment', comment: text };
+        ? { matchToken, moduleToken, implicit, options: o, span, module: 'comment' }
+        : { matchToken, moduleToken, implicit, options: o, span, module: 'comment', comment: text };
     }
     case 'statistic': {
       const mode = decodeArg(
@@ -323,7 +370,11 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
       const every = decodeArg(o, 'every', (t) => parseDecimal(t), problems, p);
       const packet = decodeArg(o, 'packet', (t) => parseDecimal(t), problems, p);
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'statistic',
         mode: mode?.value,
         probability: prob?.value,
@@ -340,18 +391,26 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
         if (r.ok) matchSet = { value: r.value, negated: use.negated, option: use };
         else problems.add('syntax.bad-value', use.args[1]!.span, `set: ${r.message}`);
       }
-      return { ...base, module: 'set', matchSet };
+      return { matchToken, moduleToken, implicit, options: o, span, module: 'set', matchSet };
     }
     case 'iprange':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'iprange',
         srcRange: decodeArg(o, 'src-range', parseRange, problems, ''),
         dstRange: decodeArg(o, 'dst-range', parseRange, problems, ''),
       };
     case 'physdev':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'physdev',
         physdevIn: decodeArg(o, 'physdev-in', parseInterface, problems, p),
         physdevOut: decodeArg(o, 'physdev-out', parseInterface, problems, p),
@@ -361,25 +420,58 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
       };
     case 'icmp':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'icmp',
         icmpType: decodeArg(o, 'icmp-type', icmpDecoder(icmpTypes), problems, ''),
       };
     case 'icmp6':
       return {
-        ...base,
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
         module: 'icmp6',
         icmpv6Type: decodeArg(o, 'icmpv6-type', icmpDecoder(icmpv6Types), problems, ''),
       };
     case 'mac':
-      return { ...base, module: 'mac', macSource: decodeArg(o, 'mac-source', parseMac, problems, p) };
+      return {
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
+        module: 'mac',
+        macSource: decodeArg(o, 'mac-source', parseMac, problems, p),
+      };
     case 'limit': {
       const limit = decodeArg(o, 'limit', parseRate, problems, p);
       const burst = decodeArg(o, 'limit-burst', (t) => parseDecimal(t), problems, p);
-      return { ...base, module: 'limit', limit: limit?.value, burst: burst?.value };
+      return {
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
+        module: 'limit',
+        limit: limit?.value,
+        burst: burst?.value,
+      };
     }
     default: {
-      const unknown: UnknownMatch = { ...base, module: m.name, unknown: true };
+      const unknown: UnknownMatch = {
+        matchToken,
+        moduleToken,
+        implicit,
+        options: o,
+        span,
+        module: m.name,
+        unknown: true,
+      };
       return unknown;
     }
   }

@@ -9,6 +9,7 @@ import { parseMark } from './values/marks';
 import { parseDecimal, parseUnsigned, UINT32_MAX } from './values/numbers';
 import { parsePort, parsePortRange } from './values/ports';
 import { fail, ok, type Decoded } from './values/result';
+import { compact } from './compact';
 
 /** Syslog level names accepted by LOG --log-level (libxt_LOG), mapped to their numbers. */
 const logLevels: Readonly<Record<string, number>> = {
@@ -163,23 +164,18 @@ function parseLogLevel(text: string): Decoded<string> {
  */
 export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target {
   const { problems } = ctx;
-  const o = t.options;
-  const base = {
-    name: t.name,
-    nameToken: t.nameToken,
-    jumpToken: t.jumpToken,
-    goto: t.goto,
-    options: o,
-    span: targetSpan(t),
-  };
+  const o = compact(t.options);
+  // Spelled out per result rather than spread from a shared base: see decodeMatch for why.
+  const { name, nameToken, jumpToken, goto } = t;
+  const span = targetSpan(t);
   const p = `${t.name}: `;
   switch (t.spec?.name) {
     case undefined:
-      return { ...base, kind: 'chain' };
+      return { name, nameToken, jumpToken, goto, options: o, span, kind: 'chain' };
     case 'ACCEPT':
     case 'DROP':
     case 'RETURN':
-      return { ...base, kind: t.spec.name };
+      return { name, nameToken, jumpToken, goto, options: o, span, kind: t.spec.name };
     case 'REJECT': {
       const table = ctx.family === 6 ? rejectTypesV6 : rejectTypesV4;
       const rejectWith = arg(
@@ -191,7 +187,7 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
         problems,
         p,
       );
-      return { ...base, kind: 'REJECT', rejectWith };
+      return { name, nameToken, jumpToken, goto, options: o, span, kind: 'REJECT', rejectWith };
     }
     case 'LOG': {
       const prefixToken = lastUse(o, 'log-prefix')?.args[0];
@@ -205,7 +201,12 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
         );
       }
       return {
-        ...base,
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
         kind: 'LOG',
         level: arg(lastUse(o, 'log-level'), parseLogLevel, problems, p),
         prefix,
@@ -213,7 +214,12 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
     }
     case 'NFLOG':
       return {
-        ...base,
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
         kind: 'NFLOG',
         group: arg(lastUse(o, 'nflog-group'), (x) => parseDecimal(x, 65535), problems, p),
         prefix: lastUse(o, 'nflog-prefix')?.args[0]?.text,
@@ -227,7 +233,7 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
           'MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required',
         );
       }
-      return { ...base, kind: 'MARK', op };
+      return { name, nameToken, jumpToken, goto, options: o, span, kind: 'MARK', op };
     }
     case 'CONNMARK': {
       const xmark = decodeXmark(o, ctx, p);
@@ -235,7 +241,7 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
       if (xmark && saveRestore) {
         problems.add(
           'syntax.incompatible-options',
-          base.span,
+          span,
           `${p}a set operation cannot be combined with --save-mark/--restore-mark`,
         );
       }
@@ -246,7 +252,16 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
           'CONNMARK target: No operation specified (--set-xmark, --save-mark or --restore-mark)',
         );
       }
-      return { ...base, kind: 'CONNMARK', op: xmark ?? saveRestore };
+      return {
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
+        kind: 'CONNMARK',
+        op: xmark ?? saveRestore,
+      };
     }
     case 'CT': {
       const zone = arg(
@@ -256,7 +271,18 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
         p,
       );
       const helper = lastUse(o, 'helper')?.args[0]?.text;
-      return { ...base, kind: 'CT', notrack: lastUse(o, 'notrack') !== undefined, zone, helper };
+      return {
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
+        kind: 'CT',
+        notrack: lastUse(o, 'notrack') !== undefined,
+        zone,
+        helper,
+      };
     }
     case 'TPROXY': {
       const onPort = arg(lastUse(o, 'on-port'), parsePort, problems, p);
@@ -273,7 +299,12 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
       );
       const mark = arg(lastUse(o, 'tproxy-mark'), parseMark, problems, p);
       return {
-        ...base,
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
         kind: 'TPROXY',
         onPort,
         onIp,
@@ -282,21 +313,36 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
     }
     case 'REDIRECT':
       return {
-        ...base,
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
         kind: 'REDIRECT',
         toPorts: arg(lastUse(o, 'to-ports'), (x) => parsePortRange(x, '-'), problems, p),
         random: lastUse(o, 'random') !== undefined,
       };
     case 'MASQUERADE':
       return {
-        ...base,
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
         kind: 'MASQUERADE',
         toPorts: arg(lastUse(o, 'to-ports'), (x) => parsePortRange(x, '-'), problems, p),
       };
     case 'DNAT': {
       const use = lastUse(o, 'to-destination');
       return {
-        ...base,
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
         kind: 'DNAT',
         toDestination: use ? arg(use, (x) => parseNatRange(x, use.args[0]!.span), problems, p) : undefined,
       };
@@ -304,23 +350,33 @@ export function decodeTarget(t: LoadedTarget, ctx: TargetDecodeContext): Target 
     case 'SNAT': {
       const use = lastUse(o, 'to-source');
       return {
-        ...base,
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
         kind: 'SNAT',
         toSource: use ? arg(use, (x) => parseNatRange(x, use.args[0]!.span), problems, p) : undefined,
       };
     }
     case 'TRACE':
-      return { ...base, kind: 'TRACE' };
+      return { name, nameToken, jumpToken, goto, options: o, span, kind: 'TRACE' };
     case 'NOTRACK':
-      return { ...base, kind: 'NOTRACK' };
+      return { name, nameToken, jumpToken, goto, options: o, span, kind: 'NOTRACK' };
     case 'TCPMSS':
       return {
-        ...base,
+        name,
+        nameToken,
+        jumpToken,
+        goto,
+        options: o,
+        span,
         kind: 'TCPMSS',
         setMss: arg(lastUse(o, 'set-mss'), (x) => parseDecimal(x, 65535), problems, p),
         clampMssToPmtu: lastUse(o, 'clamp-mss-to-pmtu') !== undefined,
       };
     default:
-      return { ...base, kind: 'unknown' };
+      return { name, nameToken, jumpToken, goto, options: o, span, kind: 'unknown' };
   }
 }
