@@ -19,6 +19,8 @@ import { chainOf } from './valueSite';
 import { markRoleOf, markValueHover } from './markHover';
 import { describeCounters, groupThousands } from './counters';
 import { parseValueMask } from '../../format/numbers';
+import { icmpTypeHover } from './icmpHover';
+import { textValueHover } from './textValueHover';
 
 /** Options whose value is a port even where the option table calls it a number (TPROXY --on-port). */
 const portValued = new Set(['on-port', 'to-ports', 'to-port']);
@@ -42,7 +44,9 @@ export function valueHover(site: ValueSite): HoverContent {
     (kind === 'set-spec' ? setSpecHover(site) : undefined) ??
     (kind === 'id-range' ? idRangeHover(site) : undefined) ??
     (kind === 'tcp-flags' ? tcpFlagsHover(site) : undefined) ??
-    (name === 'set-counters' ? setCountersHover(site) : undefined);
+    (name === 'set-counters' ? setCountersHover(site) : undefined) ??
+    (kind === 'icmp-type' || kind === 'icmpv6-type' ? icmpTypeHover(site) : undefined) ??
+    (kind === 'string' ? textValueHover(site) : undefined);
   if (decoded) return decoded;
   return {
     headline: `${code(site.token.text)} — value of ${site.use.token.text}`,
