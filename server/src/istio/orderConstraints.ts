@@ -464,6 +464,15 @@ export const sidecarOrderConstraints: readonly SidecarOrderConstraint[] = [
         : "connections to a port excluded from capture (health, metrics, agent status) are captured by Envoy's inbound listener 15006",
     source: sidecarOrder,
   })),
+  // run.go: port exclusions "must be applied before connections back to self are redirected".
+  ...(['uid-lo-in-redirect', 'gid-lo-in-redirect'] as const).map((after) =>
+    outputPair(
+      'outbound-port-exclusion',
+      after,
+      'warning',
+      "Envoy's connections over lo to the excluded port are redirected into its inbound listener 15006",
+    ),
+  ),
   // nat ISTIO_OUTPUT: the 127.0.0.6 RETURN first.
   outputPair('passthrough-return', 'uid-lo-in-redirect', 'error', passthroughLoops),
   outputPair('passthrough-return', 'gid-lo-in-redirect', 'error', passthroughLoops),

@@ -195,6 +195,36 @@ describe('Sidecar order constraints (istio.misordered-rule)', () => {
     assert.match(f.message, /uid 4/);
   });
 
+  it('Should flag the uid 1337 lo → ISTIO_IN_REDIRECT rule moved above an outbound port exclusion (run.go)', () => {
+    const f = assertFlaggedAndRestored(basic, 15, 18, 15);
+    assert.match(f.message, /excluded port are redirected into its inbound listener 15006/);
+  });
+
+  it('Should restore the original text with the fix of every flagged swap of two rules of one chain', () => {
+    for (const file of listFixtures('sidecar/rendered')) {
+      const original = readFixture(file).split('\n');
+      const rules = original.flatMap((l, i) => (l.startsWith('-A ') ? [i] : []));
+      const tableOf = (line: number): string =>
+        original
+          .slice(0, line)
+          .reverse()
+          .find((l) => l.startsWith('*')) ?? '';
+      const chainOf = (line: number): string => `${tableOf(line)} ${original[line]!.split(' ')[1]}`;
+      let flagged = 0;
+      for (const a of rules) {
+        for (const b of rules) {
+          if (a >= b || chainOf(a) !== chainOf(b)) continue;
+          const text = swapped(original, a, b).slice(0, -1);
+          const found = misordered(text);
+          if (found.length === 0) continue;
+          flagged++;
+          assert.equal(applyFirstFix(text, found[0]!), original.join('\n'), `${file}: swap ${a}/${b}`);
+        }
+      }
+      assert.ok(flagged > 0, `${file}: no swap flagged`);
+    }
+  });
+
   it('Should flag the IPv6 passthrough RETURN (::6) placed after the uid 3 lo → ISTIO_IN_REDIRECT rule', () => {
     assertFlaggedAndRestored(twoUids, 5, 6, 5);
   });

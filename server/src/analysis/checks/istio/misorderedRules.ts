@@ -297,10 +297,39 @@ function sidecarViolations(doc: ParsedDocument, cls: ContextClassification): Fin
     ranked.map((r) => r.rule),
     constraints,
   )) {
-    const chainRanks = ranked
-      .filter((r) => r.rule.table === flagged.table && r.rule.rule.chain === flagged.rule.chain)
-      .map((r) => ({ rr: r.rule, rank: r.rank }));
-    findings.push(misorderFinding(flagged, violations, reorderChainEdit(doc, chainRanks)));
+    const chainRanks = ranked.filter(
+      (r) => r.rule.table === flagged.table && r.rule.rule.chain === flagged.rule.chain,
+    );
+    findings.push(misorderFinding(flagged, violations, reorderChainEdit(doc, leastMovingOrder(chainRanks))));
   }
   return findings;
+}
+
+/**
+ * Istio's order with the fewest lines moved. Rules of equal rank (port exclusions, CIDR RETURNs) may come
+ * in any order, and the dump does not record the configured one, so each rank's rules keep the slots they
+ * already hold in that rank's range and only the others move, in their current order. After a swap of
+ * two lines this gives back the original order.
+ */
+function leastMovingOrder(
+  items: readonly { rule: PlacedRule; rank: number }[],
+): { rr: PlacedRule; rank: number }[] {
+  const slots = items.map((i) => i.rule.rule.line).sort((a, b) => a - b);
+  const byRank = [...items].sort((a, b) => a.rank - b.rank || a.rule.rule.line - b.rule.rule.line);
+  const atSlot = new Map<number, PlacedRule>();
+  for (let start = 0; start < byRank.length;) {
+    let end = start;
+    while (end < byRank.length && byRank[end]?.rank === byRank[start]?.rank) end++;
+    const range = slots.slice(start, end);
+    const group = byRank.slice(start, end).map((i) => i.rule);
+    const staying = group.filter((r) => range.includes(r.rule.line));
+    const free = range.filter((line) => !staying.some((r) => r.rule.line === line));
+    for (const r of staying) atSlot.set(r.rule.line, r);
+    group.filter((r) => !staying.includes(r)).forEach((r, k) => atSlot.set(free[k] as number, r));
+    start = end;
+  }
+  return slots.flatMap((line, rank) => {
+    const rr = atSlot.get(line);
+    return rr ? [{ rr, rank }] : [];
+  });
 }
