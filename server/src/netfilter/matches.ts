@@ -396,10 +396,11 @@ export const matchModules: readonly ModuleSpec[] = [
   },
   {
     name: 'comment',
-    summary: 'A comment of up to 256 characters; does not affect matching.',
+    summary:
+      'A comment of up to 255 bytes (XT_MAX_COMMENT_LEN is 256 with the terminating NUL; longer text is cut); does not affect matching.',
     source: src('comment'),
     options: [
-      option('comment', 'string', '--comment comment', 'The comment text (at most 256 characters).', {
+      option('comment', 'string', '--comment comment', 'The comment text (at most 255 bytes are kept).', {
         required: true,
       }),
     ],
