@@ -9,6 +9,7 @@ import { rejectTypesV4, rejectTypesV6, targetSpecs } from '../netfilter/targets'
 import { findTable, isBuiltinChain, tables } from '../netfilter/tables';
 import { ambientChains, connectionMark, ztunnelMark, ztunnelPorts } from '../istio/constants';
 import { istioSnippets } from './istioSnippets';
+import { lineText } from './lineText';
 
 /**
  * Context-aware completion: what may come next at the cursor, as iptables-restore would read the line.
@@ -16,8 +17,8 @@ import { istioSnippets } from './istioSnippets';
  * from the Istio knowledge base for Istio marks and ports.
  */
 export function getCompletions(doc: ParsedDocument, position: Position): CompletionList {
-  const lineText = (doc.text.split('\n')[position.line] ?? '').replace(/\r$/, '');
-  const before = lineText.slice(0, position.character);
+  const text = (lineText(doc, position.line) ?? '').replace(/\r$/, '');
+  const before = text.slice(0, position.character);
   const table = doc.ruleset.tableAt(position.line);
   const items = completeLine(before, table, doc.tree.family === 'ipv6' ? 6 : 4);
   return { isIncomplete: false, items };
