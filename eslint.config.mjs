@@ -4,11 +4,36 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'util', 'crypto', 'events', 'stream', 'readline', 'worker_threads'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'util',
+  'crypto',
+  'events',
+  'stream',
+  'readline',
+  'worker_threads',
+];
 const nodePatterns = nodeBuiltins.flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.tmp/**', 'test/e2e/node_modules/**', '**/*.js', '**/*.mjs', 'test/fixtures/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      '.tmp/**',
+      'test/e2e/node_modules/**',
+      '**/*.js',
+      '**/*.mjs',
+      'test/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,7 +52,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'vscode', message: 'The server never imports vscode.' }],
-          patterns: [{ group: ['vscode-languageserver', 'vscode-languageserver/*'], message: 'Only server/src/lsp imports the language-server runtime.' }],
+          patterns: [
+            {
+              group: ['vscode-languageserver', 'vscode-languageserver/*'],
+              message: 'Only server/src/lsp imports the language-server runtime.',
+            },
+          ],
         },
       ],
     },
@@ -40,7 +70,11 @@ export default tseslint.config(
         {
           paths: [{ name: 'vscode', message: 'The server never imports vscode.' }],
           patterns: [
-            { group: ['vscode-languageserver', 'vscode-languageserver/*'], message: 'Only server/src/lsp imports the language-server runtime; use vscode-languageserver-types.' },
+            {
+              group: ['vscode-languageserver', 'vscode-languageserver/*'],
+              message:
+                'Only server/src/lsp imports the language-server runtime; use vscode-languageserver-types.',
+            },
             { group: ['../lsp/*'], message: 'features are connection-free.' },
           ],
         },
@@ -58,8 +92,14 @@ export default tseslint.config(
             { name: 'vscode', message: 'The pure core must not import vscode.' },
           ],
           patterns: [
-            { group: ['vscode-*', 'vscode-*/**'], message: 'The pure core must not import vscode* packages.' },
-            { group: ['../features/*', '../lsp/*', '../../features/*', '../../lsp/*'], message: 'Data flows one way: the core does not import features or lsp.' },
+            {
+              group: ['vscode-*', 'vscode-*/**'],
+              message: 'The pure core must not import vscode* packages.',
+            },
+            {
+              group: ['../features/*', '../lsp/*', '../../features/*', '../../lsp/*'],
+              message: 'Data flows one way: the core does not import features or lsp.',
+            },
           ],
         },
       ],

@@ -23,7 +23,11 @@ export class LspTestClient {
   /** Settings answered to workspace/configuration requests (section `iptablesLens`). */
   settings: unknown = {};
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
-  private readonly waiters: { uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private readonly waiters: {
+    uri: string;
+    predicate: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
   private stderr = '';
   private versions = new Map<string, number>();
 
@@ -127,7 +131,10 @@ export class LspTestClient {
     return this.diagnostics.get(uri)?.diagnostics ?? [];
   }
 
-  waitForDiagnostics(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
+  waitForDiagnostics(
+    uri: string,
+    predicate: (p: PublishDiagnosticsParams) => boolean,
+  ): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => this.waiters.push({ uri, predicate, resolve }));
   }
 

@@ -19,7 +19,10 @@ describe('Diagnostic code catalog', () => {
       const file = path.join(docsDir, page);
       assert.ok(fs.existsSync(file), `${code}: ${file} is missing`);
       const text = fs.readFileSync(file, 'utf8');
-      assert.ok(new RegExp(`^##+ \`?${code.replace(/\./g, '\\.')}\`?\\s*$`, 'm').test(text), `${code}: no heading in ${page}`);
+      assert.ok(
+        new RegExp(`^##+ \`?${code.replace(/\./g, '\\.')}\`?\\s*$`, 'm').test(text),
+        `${code}: no heading in ${page}`,
+      );
     }
   });
 });

@@ -9,7 +9,8 @@ function applyEdits(text: string, edits: readonly TextEdit[]): string {
     lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   const sorted = [...edits].sort((a, b) => offsetOf(b.range.start) - offsetOf(a.range.start));
   let out = text;
-  for (const e of sorted) out = out.slice(0, offsetOf(e.range.start)) + e.newText + out.slice(offsetOf(e.range.end));
+  for (const e of sorted)
+    out = out.slice(0, offsetOf(e.range.start)) + e.newText + out.slice(offsetOf(e.range.end));
   return out;
 }
 
@@ -96,7 +97,10 @@ describe('Language server over a real LSP connection (stdio)', function () {
     const uri = 'file:///settings.rules';
     const before = await client.open(uri, valid.replace('--dport', '--dprot'));
     assert.ok(before.some((d) => d.code === 'syntax.unknown-option'));
-    const after = await client.changeSettings({ diagnostics: { disabledCodes: ['syntax.unknown-option'] } }, uri);
+    const after = await client.changeSettings(
+      { diagnostics: { disabledCodes: ['syntax.unknown-option'] } },
+      uri,
+    );
     assert.ok(!after.some((d) => d.code === 'syntax.unknown-option'), JSON.stringify(after));
   });
 
