@@ -131,7 +131,7 @@ function resolveEnvironment(
   const ambient = looksLikeAmbientPod(ruleset);
   const policyRoutes = options.policyRoutes ?? (ambient ? [istioPolicyRoute] : []);
   for (const route of policyRoutes) {
-    notes.push(`policy route assumed (not in the dump): ${route.text}`);
+    notes.push(`a policy route the dump cannot show: ${route.text}`);
   }
   const local: bigint[] = [];
   for (const p of packets) {
