@@ -47,6 +47,21 @@ export function coverSpans(first: Span, rest: readonly { readonly span: Span }[]
   return start === first.start && end === first.end ? first : { line: first.line, start, end };
 }
 
+/**
+ * `joinSpans(a, b)` widened by `coverSpans` over `rest`, with one allocation at most (none when
+ * `a` already covers everything): match and target spans are built this way for every rule.
+ */
+export function coverJoinedSpans(a: Span, b: Span, rest: readonly { readonly span: Span }[]): Span {
+  let start = a.start < b.start ? a.start : b.start;
+  let end = a.end > b.end ? a.end : b.end;
+  for (const r of rest) {
+    if (r.span.line !== a.line) continue;
+    if (r.span.start < start) start = r.span.start;
+    if (r.span.end > end) end = r.span.end;
+  }
+  return start === a.start && end === a.end ? a : { line: a.line, start, end };
+}
+
 export function spanToRange(s: Span): TextRange {
   return { start: { line: s.line, character: s.start }, end: { line: s.line, character: s.end } };
 }

@@ -153,7 +153,7 @@ class CommandState {
   private readonly listingOptions: OptionUse[] = [];
   private readonly problemsBefore: number;
   /** Options already reported as repeated, so a long repeat gives one problem. */
-  private readonly reportedDuplicates = new Set<string>();
+  private reportedDuplicates: Set<string> | undefined;
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -256,12 +256,14 @@ class CommandState {
     for (let j = 1; j < text.length; j++) {
       const letter = text[j]!;
       const hit = shortOptions.get(letter);
-      const letterToken: Token = {
-        text: `-${letter}`,
-        span: { line: token.span.line, start: token.span.start + j - 1, end: token.span.start + j + 1 },
-        quoted: token.quoted,
-      };
-      const optionToken = text.length === 2 ? token : letterToken;
+      const optionToken: Token =
+        text.length === 2
+          ? token
+          : {
+              text: `-${letter}`,
+              span: { line: token.span.line, start: token.span.start + j - 1, end: token.span.start + j + 1 },
+              quoted: token.quoted,
+            };
       if (!hit) {
         this.problems.add('syntax.unknown-option', optionToken.span, `unknown option "-${letter}"`);
         return this.skipArgs(i + 1);
@@ -497,6 +499,7 @@ class CommandState {
 
   /** True the first time an option repeats on this line. */
   private firstRepeat(key: string): boolean {
+    this.reportedDuplicates ??= new Set<string>();
     if (this.reportedDuplicates.has(key)) return false;
     this.reportedDuplicates.add(key);
     return true;

@@ -7,7 +7,7 @@ import type {
   PortRange,
   UnknownMatch,
 } from '../model/rule';
-import { coverSpans, joinSpans, type Span } from '../model/span';
+import { coverJoinedSpans, coverSpans, type Span } from '../model/span';
 import { addressTypes } from '../netfilter/matches';
 import { icmpTypes, icmpv6Types, type IcmpTypeEntry } from '../netfilter/icmpTypes';
 import { normaliseProtocol } from '../netfilter/protocols';
@@ -44,12 +44,11 @@ export interface MatchDecodeContext {
 
 /** The span a match covers: from `-m` (or the first option of an implicit match) to its last option. */
 function matchSpan(m: LoadedMatch, fallback: Span): Span {
-  let span: Span | undefined = m.matchToken?.span;
-  if (m.moduleToken) span = span ? joinSpans(span, m.moduleToken.span) : m.moduleToken.span;
-  if (span) return coverSpans(span, m.options);
-  const first = m.options[0];
-  if (first) return coverSpans(first.span, m.options);
-  return span ?? fallback;
+  const dashM = m.matchToken?.span;
+  const name = m.moduleToken?.span;
+  if (dashM && name) return coverJoinedSpans(dashM, name, m.options);
+  const first = dashM ?? name ?? m.options[0]?.span;
+  return first ? coverSpans(first, m.options) : fallback;
 }
 
 function icmpDecoder(table: Readonly<Record<string, IcmpTypeEntry>>) {

@@ -1,5 +1,5 @@
 import type { ConnmarkSaveRestore, NatRange, OptionUse, Target, XmarkOp } from '../model/rule';
-import { coverSpans, joinSpans, type Span } from '../model/span';
+import { coverJoinedSpans, type Span } from '../model/span';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
 import { lastUse } from './decodeHelpers';
 import type { Problems } from './problems';
@@ -33,7 +33,7 @@ export interface TargetDecodeContext {
 }
 
 function targetSpan(t: LoadedTarget): Span {
-  return coverSpans(joinSpans(t.jumpToken.span, t.nameToken.span), t.options);
+  return coverJoinedSpans(t.jumpToken.span, t.nameToken.span, t.options);
 }
 
 /** Decodes the first argument of `use`, reporting a bad value on its token. */
