@@ -3,7 +3,7 @@
  * against the real kernel. The pod gets the rules (iptables-restore / ip6tables-restore, nft
  * backend), Istio's policy route when asked, and a socket agent (../trace/agent.py) that listens
  * where ztunnel and the app would and opens client sockets with SO_MARK / IP_TRANSPARENT. The peer
- * plays every remote host. Names carry the `ipl-tr` tag; destroy() removes everything.
+ * plays every remote host. Names carry a tag (default `ipl-tr`); destroy() removes everything.
  *
  * Noise control, so per-rule counters count only the test's packets: static IPv6 neighbours and
  * no DAD/router solicitation (no ND/RS traffic through ip6tables), tcp_synack_retries=0 (a dropped
@@ -58,6 +58,10 @@ export interface AgentEvent {
   readonly id?: number;
   readonly ok?: boolean;
   readonly error?: string;
+  /** The error an ICMP reply raised on a connected UDP socket (client command with `awaitError`). */
+  readonly icmp_error?: string;
+  /** A timed-out TCP connect's SO_ERROR: an ICMP error kept as a soft error (see agent.py). */
+  readonly soft_error?: string;
   readonly proto?: 'tcp' | 'udp';
   readonly listener?: number;
   readonly local?: [string | null, number];
@@ -125,10 +129,13 @@ export class Agent {
     mark?: number;
     transparent?: boolean;
     timeout?: number;
+    /** UDP only: connect the socket and wait up to this many seconds for an ICMP-raised error. */
+    awaitError?: number;
   }): Promise<AgentEvent> {
     const id = this.nextId++;
     const from = this.events.length;
-    this.send({ ...command, id });
+    const { awaitError, ...rest } = command;
+    this.send({ ...rest, ...(awaitError !== undefined ? { await_error: awaitError } : {}), id });
     return this.waitFor((e) => e.event === 'result' && e.id === id, from);
   }
 
@@ -166,20 +173,29 @@ export class PodPair {
    * `backend`: which iptables the rules are loaded with. Use one backend per pair: nft and legacy
    * tables in the same netns would both see every packet.
    */
+  /** Veth name stem: the tag without dashes (interface names are at most 15 bytes). */
+  private readonly vethStem: string;
+
+  /**
+   * `tag` prefixes the namespace and veth names, so suites running at the same time (each with
+   * its own tag) never touch each other's pairs.
+   */
   constructor(
     readonly index: number,
     readonly backend: 'nft' | 'legacy' = 'nft',
+    readonly tag = 'ipl-tr',
   ) {
-    this.pod = `ipl-tr-pod-${index}`;
-    this.peer = `ipl-tr-peer-${index}`;
+    this.pod = `${tag}-pod-${index}`;
+    this.peer = `${tag}-peer-${index}`;
+    this.vethStem = tag.replace(/-/g, '');
   }
 
   /** Creates both namespaces, the veth pair, addresses, routes and static neighbours. */
   create(): void {
     this.destroy();
     const { pod, peer } = this;
-    const a = `ipltr${this.index}a`;
-    const b = `ipltr${this.index}b`;
+    const a = `${this.vethStem}${this.index}a`;
+    const b = `${this.vethStem}${this.index}b`;
     run(['ip', 'netns', 'add', pod]);
     run(['ip', 'netns', 'add', peer]);
     for (const ns of [pod, peer]) {
