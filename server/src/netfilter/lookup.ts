@@ -110,14 +110,19 @@ export function resolveInGroups<T>(written: string, groups: readonly NameGroup<T
   let candidates: LongName<T>[] | undefined;
   for (const group of groups) {
     for (const entry of group.names) {
+      // Fields written out, not spread: V8 gives spread results fresh hidden classes once optimised.
       if (entry.name === written)
-        return { kind: 'found', entry: { ...entry, owner: group.owner }, exact: true };
+        return {
+          kind: 'found',
+          entry: { name: entry.name, option: entry.option, owner: group.owner },
+          exact: true,
+        };
     }
   }
   for (const group of groups) {
     for (const entry of group.names) {
       if (!entry.name.startsWith(written)) continue;
-      const hit = { ...entry, owner: group.owner };
+      const hit = { name: entry.name, option: entry.option, owner: group.owner };
       (candidates ??= []).push(hit);
       if (first === undefined) first = hit;
       else if (first.option !== entry.option || first.owner !== group.owner) ambiguous = true;
