@@ -73,7 +73,8 @@ export function parseCounters(
   const b = inner.slice(colon + 1);
   if (b.length === 0) return fail('need ]');
   // iptables reads them with strtoull only under -c; anything else is ignored, so garbage is 0 here.
-  const toBig = (s: string): bigint => (/^[0-9]+$/.test(s) ? BigInt(s) : 0n);
+  // `[0:0]` is by far the commonest counter: share the literal 0n instead of allocating a bigint.
+  const toBig = (s: string): bigint => (s === '0' ? 0n : /^[0-9]+$/.test(s) ? BigInt(s) : 0n);
   return ok({
     counters: { packets: toBig(p), bytes: toBig(b), span: { line, start: from, end: close + 1 } },
     end: close + 1,

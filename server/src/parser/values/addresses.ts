@@ -9,14 +9,15 @@ const V6_ALL = (1n << 128n) - 1n;
 export function parseIPv4(text: string): bigint | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
-  let value = 0n;
+  // Accumulated as a Number (exact below 2^53) and converted once: one bigint per address, not eight.
+  let value = 0;
   for (const part of parts) {
     if (!/^[0-9]{1,3}$/.test(part)) return undefined;
     const n = Number(part);
     if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
+    value = value * 256 + n;
   }
-  return value;
+  return BigInt(value);
 }
 
 /** An IPv6 address (RFC 4291 text forms, including `::` and an embedded dotted quad) as a bigint. */
@@ -67,9 +68,18 @@ export function prefixOfMask(mask: bigint, bits: number): number | undefined {
   return bits - k;
 }
 
-export function maskOfPrefix(prefix: number, bits: number): bigint {
+/** Masks by prefix length, made once: every address of a big dump carries one. */
+const V4_MASKS: readonly bigint[] = Array.from({ length: 33 }, (_, p) => computeMask(p, 32));
+const V6_MASKS: readonly bigint[] = Array.from({ length: 129 }, (_, p) => computeMask(p, 128));
+
+function computeMask(prefix: number, bits: number): bigint {
   const all = bits === 32 ? V4_ALL : V6_ALL;
   return prefix === 0 ? 0n : (all << BigInt(bits - prefix)) & all;
+}
+
+export function maskOfPrefix(prefix: number, bits: number): bigint {
+  const shared = (bits === 32 ? V4_MASKS : bits === 128 ? V6_MASKS : undefined)?.[prefix];
+  return shared ?? computeMask(prefix, bits);
 }
 
 /** Names iptables would resolve through /etc/hosts on any Debian system. */
