@@ -5,7 +5,7 @@ import { handleDocumentRequest } from './documentRequest';
 export function registerCodeLens(ctx: ServerContext): void {
   ctx.connection.onCodeLens((p, token) =>
     handleDocumentRequest(ctx, 'codeLens', p.textDocument.uri, token, [], (doc) =>
-      ctx.service.getCodeLenses(doc),
+      ctx.service.getCodeLenses(doc, p.textDocument.uri),
     ),
   );
 }
