@@ -7,8 +7,20 @@
  * because they put extra packets on the wire that the counters would see: REJECT (an ICMP error or
  * RST), source NAT to addresses nobody answers for, and DNAT to remote hosts (a pod does not forward;
  * the kernel answers with ICMP unreachable).
+ *
+ * With `effects: true` (natRejectKernel.test.ts, which compares rule counters only) the generator
+ * also writes REJECT in filter INPUT/OUTPUT/FORWARD, SNAT (to an address the peer routes back to
+ * the pod) and MASQUERADE in nat POSTROUTING out of eth0, and DNAT of the pod's own traffic to the
+ * peer in nat OUTPUT. To keep REJECT's ICMP errors and RSTs out of every rule counter, each rule
+ * then names `-p tcp`/`-p udp` and a positive `--dport` among the service ports: an ICMP error has
+ * another protocol, and a RST's destination port is the client's source port (41000 and up in
+ * that suite). A TCP REJECT also needs `--syn`: rejecting the handshake's ACK would reset the
+ * client's socket before it closes, and the closing RST the simulator sends would never exist.
+ * SNAT and MASQUERADE keep the source port (unique per connection), so the kernel has no reason to
+ * pick another one. The default (`effects` absent) draws exactly the same numbers as before.
  */
-import { podAddress, remoteAddresses } from '../lib/pod';
+import { peerAddress, podAddress, remoteAddresses } from '../lib/pod';
+import { secondaryPodAddress, snatAddress } from './natRejectCases';
 import { appPorts } from './differential';
 import type { KernelConnection } from './differential';
 
@@ -44,7 +56,14 @@ export interface RandomCase {
   readonly connections: readonly KernelConnection[];
 }
 
-export function randomCase(seed: number): RandomCase {
+/** What randomCase may generate beyond the default constructs. */
+export interface RandomOptions {
+  /** REJECT, SNAT, MASQUERADE and DNAT to the peer, under the restrictions in the file comment. */
+  readonly effects?: boolean;
+}
+
+export function randomCase(seed: number, options: RandomOptions = {}): RandomCase {
+  const effects = options.effects ?? false;
   const r = prng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
   const chance = (p: number): boolean => r() < p;
@@ -64,6 +83,41 @@ export function randomCase(seed: number): RandomCase {
   ];
   const lines: string[] = [];
 
+  /** The effect targets a rule may take (effects mode only); each draws only when offered. */
+  const effectTargets = (
+    table: string,
+    hook: Hook,
+    protocol: 'tcp' | 'udp' | undefined,
+    parts: readonly string[],
+  ): (() => string | undefined)[] => {
+    const portUnreachable = family === 4 ? 'icmp-port-unreachable' : 'icmp6-port-unreachable';
+    const hasOif = parts.some((p) => /(^|\s)-o /.test(p));
+    const hasSource = parts.some((p) => /(^|\s)-s /.test(p));
+    // A rule that already picks TCP flags must not get --syn as well (iptables refuses the pair).
+    const picksFlags = parts.some((p) => p === '--syn' || p.startsWith('--tcp-flags'));
+    return [
+      () =>
+        table === 'filter' &&
+        hook !== 'PREROUTING' &&
+        hook !== 'POSTROUTING' &&
+        protocol !== undefined &&
+        !picksFlags
+          ? protocol === 'tcp'
+            ? `--syn -j REJECT --reject-with ${pick(['tcp-reset', portUnreachable])}`
+            : pick(['-j REJECT', `-j REJECT --reject-with ${portUnreachable}`])
+          : undefined,
+      () =>
+        table === 'nat' && hook === 'POSTROUTING' && !hasOif
+          ? pick([`-o eth0 -j SNAT --to-source ${snatAddress[family]}`, '-o eth0 -j MASQUERADE'])
+          : undefined,
+      // Only the pod address as source: a loopback source cannot leave through eth0.
+      () =>
+        table === 'nat' && hook === 'OUTPUT' && !hasSource
+          ? `-s ${pod}${host} -j DNAT --to-destination ${family === 6 ? `[${peerAddress[6]}]` : peerAddress[4]}:${pick([8080, 9000, 9001])}`
+          : undefined,
+    ];
+  };
+
   for (const table of Object.keys(tableHooks)) {
     if (!chance(0.75)) continue;
     const hooks = tableHooks[table];
@@ -80,12 +134,12 @@ export function randomCase(seed: number): RandomCase {
         parts.push(`${chance(0.3) ? '! ' : ''}-i ${pick(['lo', 'eth0', 'eth+'])}`);
       if (chance(0.25) && ['OUTPUT', 'POSTROUTING', 'FORWARD'].includes(hook))
         parts.push(`${chance(0.3) ? '! ' : ''}-o ${pick(['lo', 'eth0', 'eth+'])}`);
-      if (chance(0.55)) {
+      if (chance(0.55) || effects) {
         protocol = pick(['tcp', 'udp'] as const);
         parts.push(`-p ${protocol}`);
-        if (chance(0.5))
+        if (effects || chance(0.5))
           parts.push(
-            `-m ${protocol} ${chance(0.25) ? '! ' : ''}--dport ${pick([...appPorts, 15001, 15008])}`,
+            `-m ${protocol} ${!effects && chance(0.25) ? '! ' : ''}--dport ${pick(effects ? appPorts : [...appPorts, 15001, 15008])}`,
           );
         else if (chance(0.3))
           parts.push(
@@ -126,6 +180,10 @@ export function randomCase(seed: number): RandomCase {
             : undefined,
         () => (depth < 3 ? 'chain' : undefined),
         () => '',
+        // Offered eight times over, so a good share of the rules that can take one do.
+        ...(effects
+          ? Array.from({ length: 8 }, () => effectTargets(table, hook, protocol, parts)).flat()
+          : []),
       ];
       let target: string | undefined;
       while (target === undefined) target = pick(options)();
@@ -156,11 +214,16 @@ export function randomCase(seed: number): RandomCase {
   }
 
   const connections: KernelConnection[] = [];
-  const count = 2 + Math.floor(r() * 3);
+  // More connections in effects mode, so more of them meet the effect rules.
+  const count = effects ? 4 + Math.floor(r() * 5) : 2 + Math.floor(r() * 3);
   for (let i = 0; i < count; i++) {
     const protocol = chance(0.75) ? 'tcp' : 'udp';
     const mark = pick([0, 0, 0x539, 0x111, 1]);
-    const kind = pick(['out-remote', 'out-self', 'out-loopback', 'in'] as const);
+    const kind = pick(
+      effects
+        ? (['out-remote', 'out-self', 'out-loopback', 'in', 'out-secondary'] as const)
+        : (['out-remote', 'out-self', 'out-loopback', 'in'] as const),
+    );
     const dport = pick(appPorts);
     if (kind === 'in')
       connections.push({
@@ -173,12 +236,14 @@ export function randomCase(seed: number): RandomCase {
         label: `random ${seed}: ${protocol} in → ${dport}`,
       });
     else {
-      const dst = kind === 'out-remote' ? service : kind === 'out-self' ? pod : loopback;
+      const dst =
+        kind === 'out-remote' || kind === 'out-secondary' ? service : kind === 'out-self' ? pod : loopback;
       connections.push({
         family,
         protocol,
         origin: 'out',
-        src: kind === 'out-loopback' ? loopback : pod,
+        src:
+          kind === 'out-loopback' ? loopback : kind === 'out-secondary' ? secondaryPodAddress[family] : pod,
         dst,
         dport,
         mark,
