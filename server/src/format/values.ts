@@ -1,4 +1,5 @@
 import { parseUnsigned } from './numbers';
+import { addressTypes } from '../netfilter/matches';
 
 /**
  * Value normalisations iptables-save applies, as data. Each table names where it comes from; every
@@ -80,21 +81,8 @@ export const ctstateOrder = [
   'DNAT',
 ] as const;
 
-/** RTN_* route types in bit order (libxt_addrtype.c, rtn_names). */
-export const addrtypeOrder = [
-  'UNSPEC',
-  'UNICAST',
-  'LOCAL',
-  'BROADCAST',
-  'ANYCAST',
-  'MULTICAST',
-  'BLACKHOLE',
-  'UNREACHABLE',
-  'PROHIBIT',
-  'THROW',
-  'NAT',
-  'XRESOLVE',
-] as const;
+/** RTN_* route types in bit order (libxt_addrtype.c, rtn_names): the knowledge base's list is in that order. */
+export const addrtypeOrder = addressTypes;
 
 /** TCP flag names in bit order; `ALL` and `NONE` are shorthands (libxt_tcp.c, tcp_flag_names). */
 const tcpFlagBits: Readonly<Record<string, number>> = {
