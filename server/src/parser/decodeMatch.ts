@@ -66,6 +66,10 @@ function icmpDecoder(table: Readonly<Record<string, IcmpTypeEntry>>) {
   };
 }
 
+/** Built once: the decoders run for every icmp/icmp6 match of a dump. */
+const decodeIcmpType = icmpDecoder(icmpTypes);
+const decodeIcmpv6Type = icmpDecoder(icmpv6Types);
+
 /** `uid[-uid]` or a user/group name (resolved only on the target machine: kept as text with NaN bounds). */
 function parseIdRange(text: string): Decoded<IdRange> {
   const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(text);
@@ -425,7 +429,7 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
         options: o,
         span,
         module: 'icmp',
-        icmpType: decodeArg(o, 'icmp-type', icmpDecoder(icmpTypes), problems, ''),
+        icmpType: decodeArg(o, 'icmp-type', decodeIcmpType, problems, ''),
       };
     case 'icmp6':
       return {
@@ -435,7 +439,7 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
         options: o,
         span,
         module: 'icmp6',
-        icmpv6Type: decodeArg(o, 'icmpv6-type', icmpDecoder(icmpv6Types), problems, ''),
+        icmpv6Type: decodeArg(o, 'icmpv6-type', decodeIcmpv6Type, problems, ''),
       };
     case 'mac':
       return {
