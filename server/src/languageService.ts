@@ -17,6 +17,7 @@ import type {
   WorkspaceSymbol,
 } from 'vscode-languageserver-types';
 import type { ParsedDocument } from './parser/parseDocument';
+import type { ChangedLines } from './model/span';
 import { parseDocument } from './parser/parseDocument';
 import type { Finding } from './analysis/findings';
 import { analyze } from './analysis/analyzer';
@@ -88,6 +89,11 @@ export interface LanguageService {
   getClassification(doc: ParsedDocument): string;
   /** Semantic tokens of the whole document, or of the lines a range touches (from the cached parse). */
   getSemanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
+  /**
+   * A new parse that re-reads only the changed lines of `previous`, sharing everything else with it, or
+   * undefined when the edit is not local enough for that (the caller then parses the whole text).
+   */
+  reparse(previous: ParsedDocument, text: string, changed: ChangedLines): ParsedDocument | undefined;
 }
 
 export function createLanguageService(): LanguageService {
@@ -126,5 +132,6 @@ export function createLanguageService(): LanguageService {
     getExpectedRuleSet,
     getClassification: (doc) => analyzeIstio(doc).label,
     getSemanticTokens,
+    reparse: () => undefined,
   };
 }

@@ -8,6 +8,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService } from './languageService';
 import { DocumentCache } from './lsp/documentCache';
+import { ChangeTracker } from './lsp/changeTracker';
 import type { ServerContext } from './lsp/context';
 import { SettingsProvider } from './lsp/settingsProvider';
 import { registerDiagnostics } from './lsp/registerDiagnostics';
@@ -31,9 +32,17 @@ import { serverVersion } from './version';
  * per feature. Transport-agnostic, so tests can drive it over an in-process stream pair.
  */
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  const changes = new ChangeTracker();
+  const documents = new TextDocuments<TextDocument>({
+    create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+    update: (document, contentChanges, version) => {
+      // Remember which lines each edit touched, so the cache can re-parse only those.
+      changes.record(document.uri, document.version, version, contentChanges);
+      return TextDocument.update(document, contentChanges, version);
+    },
+  });
   const service = createLanguageService();
-  const cache = new DocumentCache(service);
+  const cache = new DocumentCache(service, changes, connection);
   let settings: SettingsProvider = new SettingsProvider(connection, false);
   let dynamicConfigurationChange = false;
 

@@ -1,30 +1,90 @@
+import type { Connection } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument } from '../parser/parseDocument';
+import { parseDocument, parseDocumentInSlices } from '../parser/parseDocument';
 import type { LanguageService } from '../languageService';
+import type { ChangeTracker } from './changeTracker';
+import { LongWorkProgress } from './longWorkProgress';
+import { runInSlices } from './sliceRunner';
+
+interface Entry {
+  readonly version: number;
+  readonly parsed: Promise<ParsedDocument>;
+}
 
 /**
- * Parses each document once per version (ARCHITECTURE rule 4). Every handler asks the cache; the
+ * Parses each document once per version (ARCHITECTURE rule 4). Every handler awaits the cache; the
  * entry is replaced when the version changes and dropped when the document closes.
+ *
+ * Big documents are parsed in slices on the event loop (sliceRunner), so other requests are answered
+ * meanwhile, a superseded version stops being parsed at the next slice, and a parse that runs over a
+ * second shows progress in the client. A small edit re-parses only the lines it touched, when the
+ * language service can do that for the edit (the ChangeTracker knows which lines changed).
  */
 export class DocumentCache {
-  private readonly entries = new Map<string, { version: number; parsed: ParsedDocument }>();
+  private readonly entries = new Map<string, Entry>();
+  /** The newest finished parse per document: the base of the next incremental re-parse. */
+  private readonly finished = new Map<string, { version: number; parsed: ParsedDocument }>();
 
-  constructor(private readonly service: LanguageService) {}
+  constructor(
+    private readonly service: LanguageService,
+    private readonly changes: ChangeTracker,
+    private readonly connection?: Connection,
+  ) {}
 
-  get(document: TextDocument): ParsedDocument {
+  /** The parse of this version of the document, started now or shared with earlier callers. */
+  get(document: TextDocument): Promise<ParsedDocument> {
     const entry = this.entries.get(document.uri);
     if (entry && entry.version === document.version) return entry.parsed;
-    const parsed = this.service.parse(document.getText());
-    this.entries.set(document.uri, { version: document.version, parsed });
+    const fresh: Entry = { version: document.version, parsed: this.parse(document, () => fresh) };
+    this.entries.set(document.uri, fresh);
+    return fresh.parsed;
+  }
+
+  private async parse(document: TextDocument, self: () => Entry): Promise<ParsedDocument> {
+    const { uri, version } = document;
+    const text = document.getText();
+    const quick = this.reparseChangedLines(uri, version, text);
+    if (quick) return this.keep(uri, version, quick);
+    const progress =
+      this.connection && new LongWorkProgress(this.connection, `iptables-lens: parsing ${baseName(uri)}`);
+    try {
+      const parsed = await runInSlices(parseDocumentInSlices(text), {
+        abandoned: () => this.entries.get(uri) !== self(),
+        onSlice: (p, elapsedMs) => progress?.update(p.done, p.total, elapsedMs),
+      });
+      if (parsed) return this.keep(uri, version, parsed);
+    } finally {
+      progress?.end();
+    }
+    // Superseded by a newer version (a request for this one gets the newest parse) or closed.
+    const newer = this.entries.get(uri);
+    return newer ? newer.parsed : parseDocument('');
+  }
+
+  /** A re-parse of only the lines changed since the last finished parse, when the service can do it. */
+  private reparseChangedLines(uri: string, version: number, text: string): ParsedDocument | undefined {
+    const base = this.finished.get(uri);
+    if (!base) return undefined;
+    const changed = this.changes.changedBetween(uri, base.version, version);
+    return changed && this.service.reparse(base.parsed, text, changed);
+  }
+
+  private keep(uri: string, version: number, parsed: ParsedDocument): ParsedDocument {
+    if (this.entries.get(uri)?.version === version) {
+      this.finished.set(uri, { version, parsed });
+      this.changes.rebase(uri, version);
+    }
     return parsed;
   }
 
   delete(uri: string): void {
     this.entries.delete(uri);
+    this.finished.delete(uri);
+    this.changes.forget(uri);
   }
+}
 
-  /** Every cached document, for workspace-wide features (workspace symbols). */
-  all(): { uri: string; doc: ParsedDocument }[] {
-    return [...this.entries].map(([uri, e]) => ({ uri, doc: e.parsed }));
-  }
+function baseName(uri: string): string {
+  return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
 }

@@ -17,6 +17,6 @@ export function handleDocumentRequest<T>(
 ): Promise<T | ResponseError<void>> {
   return runSafe<T, void>(ctx.connection, what, token, emptyResult, () => {
     const document = ctx.documents.get(uri);
-    return document ? feature(ctx.cache.get(document)) : emptyResult;
+    return document ? ctx.cache.get(document).then(feature) : emptyResult;
   });
 }

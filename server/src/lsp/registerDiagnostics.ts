@@ -26,7 +26,10 @@ export function registerDiagnostics(ctx: ServerContext): PublishedDiagnostics {
       // The document may have changed or closed while settings were fetched.
       const current = documents.get(document.uri);
       if (!current || current.version !== version) return;
-      const diagnostics = ctx.service.getDiagnostics(ctx.cache.get(current), current.uri, settings);
+      const parsed = await ctx.cache.get(current);
+      // A newer version arrived while a big document was being parsed: its own validation follows.
+      if (documents.get(current.uri)?.version !== version) return;
+      const diagnostics = ctx.service.getDiagnostics(parsed, current.uri, settings);
       published.set(current.uri, diagnostics);
       await connection.sendDiagnostics({ uri: current.uri, version, diagnostics });
     } catch (error) {

@@ -7,7 +7,7 @@ export function registerHover(ctx: ServerContext): void {
     runSafe(ctx.connection, 'hover', token, null, () => {
       const document = ctx.documents.get(params.textDocument.uri);
       if (!document) return null;
-      return ctx.service.getHover(ctx.cache.get(document), params.position);
+      return ctx.cache.get(document).then((doc) => ctx.service.getHover(doc, params.position));
     }),
   );
 }

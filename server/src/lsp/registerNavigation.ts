@@ -11,9 +11,11 @@ export function registerNavigation(ctx: ServerContext): void {
     ),
   );
   connection.onWorkspaceSymbol((p, token) =>
-    runSafe(connection, 'workspaceSymbol', token, [], () => {
+    runSafe(connection, 'workspaceSymbol', token, [], async () => {
       // Make sure every open document is in the cache, not only those a feature already touched.
-      const docs = ctx.documents.all().map((d) => ({ uri: d.uri, doc: ctx.cache.get(d) }));
+      const docs = await Promise.all(
+        ctx.documents.all().map(async (d) => ({ uri: d.uri, doc: await ctx.cache.get(d) })),
+      );
       return service.getWorkspaceSymbols(docs, p.query);
     }),
   );

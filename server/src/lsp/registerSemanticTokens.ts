@@ -11,14 +11,14 @@ export function registerSemanticTokens(ctx: ServerContext): void {
     runSafe<SemanticTokens, void>(ctx.connection, 'semanticTokens', token, { data: [] }, () => {
       const document = ctx.documents.get(params.textDocument.uri);
       if (!document) return { data: [] };
-      return ctx.service.getSemanticTokens(ctx.cache.get(document));
+      return ctx.cache.get(document).then((doc) => ctx.service.getSemanticTokens(doc));
     }),
   );
   ctx.connection.languages.semanticTokens.onRange((params, token) =>
     runSafe<SemanticTokens, void>(ctx.connection, 'semanticTokens/range', token, { data: [] }, () => {
       const document = ctx.documents.get(params.textDocument.uri);
       if (!document) return { data: [] };
-      return ctx.service.getSemanticTokens(ctx.cache.get(document), params.range);
+      return ctx.cache.get(document).then((doc) => ctx.service.getSemanticTokens(doc, params.range));
     }),
   );
 }

@@ -75,3 +75,14 @@ export function spanContains(s: Span, line: number, character: number): boolean 
 export function wholeLinesRange(first: number, lastInclusive: number): TextRange {
   return { start: { line: first, character: 0 }, end: { line: lastInclusive + 1, character: 0 } };
 }
+
+/**
+ * The lines an edit touched, in the coordinates of the older version (`oldLastLine`) and of the newer
+ * one (`newLastLine`); lines before `firstLine` are identical and lines after the ranges are identical
+ * (only shifted by `newLastLine - oldLastLine`).
+ */
+export interface ChangedLines {
+  readonly firstLine: number;
+  readonly oldLastLine: number;
+  readonly newLastLine: number;
+}

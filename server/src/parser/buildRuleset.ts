@@ -25,6 +25,9 @@ const STANDARD_TARGETS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
 /** Chain names are at most 28 characters (XT_EXTENSION_MAXNAMELEN − 1). */
 export const MAX_CHAIN_NAME_LENGTH = 28;
 
+/** The per-rule passes yield when `visited & yieldEveryRules` is 0, i.e. every 4,096 rules. */
+const yieldEveryRules = 4095;
+
 /** One table block under construction. */
 interface Block {
   readonly tableLine: TableLine;
@@ -53,6 +56,8 @@ export class RulesetBuilder {
   private readonly allRules: Rule[] = [];
   private readonly callers = new Map<string, JumpEdge[]>();
   private block: Block | undefined;
+  /** Tables whose block ended but whose per-rule passes (targets, family) have not run yet. */
+  private readonly unfinished: TableModel[] = [];
   /** The written specification of every rule, for -D by specification. */
   private readonly ruleSources = new Map<Rule, CommandLine>();
 
@@ -479,10 +484,22 @@ export class RulesetBuilder {
       chainOrder: [...block.order],
     };
     this.tables.push(table);
-    this.resolveTargets(table);
-    for (const [key, edges] of this.callers)
-      if (key.startsWith(`${table.index}:`)) edges.sort((a, b) => a.rule.line - b.rule.line);
-    this.checkFamily(table);
+    this.unfinished.push(table);
+  }
+
+  /**
+   * Runs the per-rule passes of every ended block (jump targets, address families). A generator that
+   * yields every few thousand rules, so a caller that parses in slices (the language server, to stay
+   * responsive on a 450,000-line dump) can pause between them; `finish()` drains it otherwise.
+   */
+  *finishTables(): Generator<void, void, void> {
+    let table: TableModel | undefined;
+    while ((table = this.unfinished.shift())) {
+      yield* this.resolveTargets(table);
+      for (const [key, edges] of this.callers)
+        if (key.startsWith(`${table.index}:`)) edges.sort((a, b) => a.rule.line - b.rule.line);
+      yield* this.checkFamily(table);
+    }
   }
 
   /** Family of a block: the save header says so, else the first address or ICMPv6 use decides. */
@@ -500,9 +517,11 @@ export class RulesetBuilder {
   }
 
   /** Jumps to names no chain of the block declares: unknown targets (kept, never dropped) and an error. */
-  private resolveTargets(table: TableModel): void {
+  private *resolveTargets(table: TableModel): Generator<void, void, void> {
+    let visited = 0;
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
+        if ((++visited & yieldEveryRules) === 0) yield;
         const target = rule.target;
         if (!target || target.kind !== 'chain') continue;
         if (table.chains.has(target.name) && !table.chains.get(target.name)!.builtin) {
@@ -527,10 +546,12 @@ export class RulesetBuilder {
   }
 
   /** Addresses of the other family, and -f in an IPv6 block. */
-  private checkFamily(table: TableModel): void {
+  private *checkFamily(table: TableModel): Generator<void, void, void> {
     const want = table.family === 'ipv6' ? 6 : 4;
+    let visited = 0;
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
+        if ((++visited & yieldEveryRules) === 0) yield;
         if (rule.familyOnly !== undefined && rule.familyOnly !== want) continue;
         for (const list of [rule.source, rule.destination]) {
           for (const a of list?.value ?? []) {
@@ -568,6 +589,9 @@ export class RulesetBuilder {
 
   /** The finished ruleset with constant-time line lookups. */
   finish(): Ruleset {
+    for (const _ of this.finishTables()) {
+      // Drained synchronously: callers that slice the work have run finishTables() themselves.
+    }
     const tables = this.tables;
     // A dense array indexed by line: constant-time lookups, less memory than a Map of 10⁵ entries.
     const byLine: (Rule | undefined)[] = [];

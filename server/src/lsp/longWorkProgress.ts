@@ -1,0 +1,42 @@
+import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+
+/** Work that takes longer than this shows a progress notification in the client. */
+export const progressAfterMs = 1000;
+
+/**
+ * A progress notification that appears only once the work has run for {@link progressAfterMs}: a
+ * quick parse shows nothing, a 450,000-line dump shows "iptables-lens: checking file.rules 40 %".
+ * Clients without `window.workDoneProgress` get a silent reporter from vscode-languageserver.
+ */
+export class LongWorkProgress {
+  private reporter: Promise<WorkDoneProgressServerReporter> | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly title: string,
+  ) {}
+
+  /** Called between slices of the work. */
+  update(done: number, total: number, elapsedMs: number): void {
+    if (this.ended || elapsedMs < progressAfterMs) return;
+    const percentage = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
+    if (!this.reporter) {
+      this.reporter = this.connection.window.createWorkDoneProgress();
+      void this.reporter.then((r) => {
+        if (this.ended) r.done();
+        else r.begin(this.title, percentage, undefined, false);
+      });
+      return;
+    }
+    void this.reporter.then((r) => {
+      if (!this.ended) r.report(percentage ?? 0);
+    });
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    void this.reporter?.then((r) => r.done());
+  }
+}
