@@ -13,6 +13,11 @@ usage:
 
 check exit status: 0 clean, 1 errors or warnings found, 2 usage or I/O error
 trace exit status: 0 traced, 1 the trace could not be completed (loop), 2 usage or I/O error
+
+Inputs that cannot be checked also exit 2 with one line naming the file: a directory, a missing
+file or dangling symbolic link, a device, an unreadable file, an empty input, and an input that
+does not look like an iptables-save file — one where no line is a *table header, a :CHAIN
+declaration, COMMIT or an iptables command (-A, -I, -N, -P …), such as an image, a binary or JSON.
 `;
 
 /** Dispatches a subcommand; returns the exit code (never throws). */
@@ -47,6 +52,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 if (require.main === module) {
+  // A closed pipe (`iptables-lens check … | head`) is the reader's choice, not an error to report.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   void main(process.argv.slice(2), processIo).then((code) => {
     process.exitCode = code;
   });

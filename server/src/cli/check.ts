@@ -5,11 +5,14 @@ import type { CliIo } from './io';
 import { exitCodes } from './io';
 import type { CheckFormat, FileFindings } from './checkFormats';
 import { formatJson, formatSarif, formatText } from './checkFormats';
+import { unusableInputReason } from './inputGuard';
 
 const usage = `usage: iptables-lens check [--format text|json|sarif] [--disable CODE]... [--classify] FILE...
   --classify  also print what each file is (e.g. which Istio rule set and version it matches)
   FILE may be - for standard input.
-exit status: 0 no error or warning, 1 errors or warnings found, 2 usage or I/O error`;
+exit status: 0 no error or warning, 1 errors or warnings found, 2 usage or I/O error, or an input
+that is empty or does not look like an iptables-save file (no line is a *table header, a :CHAIN
+declaration, COMMIT or an iptables command such as -A)`;
 
 interface CheckOptions {
   readonly format: CheckFormat;
@@ -28,7 +31,12 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   const service = createLanguageService();
   const settings: Settings = {
     ...defaultSettings,
-    diagnostics: { ...defaultSettings.diagnostics, disabledCodes: parsed.disabled },
+    // No size limit: a CI job or a terminal can wait for every check, unlike an editor.
+    diagnostics: {
+      ...defaultSettings.diagnostics,
+      disabledCodes: parsed.disabled,
+      maxFileSizeForAnalysis: Number.POSITIVE_INFINITY,
+    },
   };
   const results: FileFindings[] = [];
   for (const file of parsed.files) {
@@ -40,6 +48,11 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
       return exitCodes.usage;
     }
     const doc = service.parse(text);
+    const unusable = unusableInputReason(file === '-' ? '<stdin>' : file, doc);
+    if (unusable !== undefined) {
+      io.stderr(`iptables-lens check: ${unusable}\n`);
+      return exitCodes.usage;
+    }
     const findings = service.getFindings(doc, settings).filter((f) => !parsed.disabled.has(f.code));
     results.push({
       file: file === '-' ? '<stdin>' : file,

@@ -1,6 +1,7 @@
 import type { CliIo } from './io';
 import { exitCodes } from './io';
 import { parseDocument } from '../parser/parseDocument';
+import { unusableInputReason } from './inputGuard';
 import { parseAddress } from '../trace/address';
 import { formatTraceJson, formatTraceText } from '../trace/format';
 import { scenariosFor, tracePacket, traceScenarioByName } from '../trace/tracer';
@@ -15,7 +16,8 @@ const usage = `usage: iptables-lens trace FILE (--packet "SPEC" | --scenario NAM
   --policy-route 0x111/0xfff  packets with this mark are routed to local delivery (an 'ip rule' the
                               dump cannot show; Istio ambient pods get this one by default)
   FILE may be - for standard input.
-exit status: 0 traced, 1 the trace could not be completed (loop), 2 usage or I/O error`;
+exit status: 0 traced, 1 the trace could not be completed (loop), 2 usage or I/O error, or an input
+that is empty or does not look like an iptables-save file`;
 
 interface TraceArgs {
   readonly file: string;
@@ -45,6 +47,11 @@ export async function runTrace(
     return exitCodes.usage;
   }
   const doc = parseDocument(text);
+  const unusable = unusableInputReason(parsed.file === '-' ? '<stdin>' : parsed.file, doc);
+  if (unusable !== undefined) {
+    io.stderr(`iptables-lens trace: ${unusable}\n`);
+    return exitCodes.usage;
+  }
   if (parsed.list) {
     const scenarios = scenariosFor(doc.ruleset);
     if (parsed.format === 'json')

@@ -160,8 +160,10 @@ describe('iptables-lens check', () => {
     assert.match(crlf.out, /^<stdin>:1:\d+: error syntax\.crlf /m);
     const junk = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 31) % 256)).toString('latin1');
     const result = await run(['check', '-'], junk);
-    assert.ok(result.code === 0 || result.code === 1, `exit ${result.code}: ${result.err}`);
-    assert.strictEqual(result.err, '');
+    // Issue #9: input where no line is iptables syntax is refused with one clear line, exit 2.
+    assert.strictEqual(result.code, 2, result.err);
+    assert.match(result.err, /^iptables-lens check: <stdin>: does not look like an iptables-save file/);
+    assert.strictEqual(result.out, '');
   });
 
   it('Should work as the bundled executable (dist/cli.js) with the documented exit codes', function () {

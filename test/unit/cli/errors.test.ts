@@ -1,0 +1,148 @@
+import * as assert from 'assert';
+import { spawnSync, type SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const bundled = path.join(root, 'dist', 'cli.js');
+
+/**
+ * Runs the real CLI as a separate process (the bundle when it is built, else the sources through
+ * tsx), so exit codes, stderr and the absence of stack traces are what a terminal would see.
+ */
+function cli(
+  args: string[],
+  stdio: { input?: string | Buffer; closeStdin?: boolean } = {},
+): SpawnSyncReturns<string> {
+  const argv = [...cliEntry(), ...args];
+  if (stdio.closeStdin) {
+    // `<&-`: the shell starts node with file descriptor 0 closed.
+    return spawnSync('/bin/sh', ['-c', 'exec "$0" "$@" <&-', process.execPath, ...argv], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  }
+  return spawnSync(process.execPath, argv, { input: stdio.input ?? '', encoding: 'utf8', timeout: 60_000 });
+}
+
+/** The promise of issue #9: exit 2, one clear line naming the input, nothing on stdout, no stack trace. */
+function assertRefused(result: SpawnSyncReturns<string>, name: string, reason: RegExp): void {
+  assert.strictEqual(result.status, 2, `exit ${result.status}\n${result.stderr}`);
+  assert.strictEqual(result.stdout, '');
+  const lines = result.stderr.trimEnd().split('\n');
+  assert.strictEqual(lines.length, 1, result.stderr);
+  assert.ok(lines[0].includes(`: ${name}: `), `the message names ${name}: ${lines[0]}`);
+  assert.match(lines[0], reason);
+  assert.doesNotMatch(result.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+}
+
+describe('iptables-lens check and trace on inputs that cannot be checked', function () {
+  this.timeout(120_000);
+  let dir: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipl-b-cli-'));
+  });
+
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Should name a directory as a directory and exit 2', () => {
+    assertRefused(cli(['check', dir]), dir, /is a directory, expected an iptables-save file/);
+  });
+
+  it('Should name a missing file and exit 2', () => {
+    const missing = path.join(dir, 'no-such.rules');
+    assertRefused(cli(['check', missing]), missing, /no such file/);
+  });
+
+  it('Should say a symbolic link points nowhere when its target is missing', () => {
+    const link = path.join(dir, 'dangling.rules');
+    fs.symlinkSync(path.join(dir, 'gone.rules'), link);
+    assertRefused(cli(['check', link]), link, /symbolic link to a file that does not exist/);
+  });
+
+  it('Should refuse a character device instead of reading /dev/zero forever', () => {
+    assertRefused(cli(['check', '/dev/zero']), '/dev/zero', /is a character device/);
+  });
+
+  it('Should report /proc/self/mem, which the kernel refuses to read at offset 0 (EIO), as unreadable', () => {
+    // proc(5): reading unmapped addresses of /proc/pid/mem fails with EIO; offset 0 is never mapped.
+    assertRefused(cli(['check', '/proc/self/mem']), '/proc/self/mem', /cannot be read \(EIO\)/);
+  });
+
+  it('Should refuse an ELF binary (/bin/ls) as not an iptables-save file', () => {
+    assertRefused(
+      cli(['check', '/bin/ls']),
+      '/bin/ls',
+      /does not look like an iptables-save file.*line 1 is "\\x7fELF/,
+    );
+  });
+
+  it('Should refuse a PNG image as not an iptables-save file', () => {
+    const png = path.join(root, 'images', 'icon.png');
+    assertRefused(cli(['check', png]), png, /does not look like an iptables-save file.*line 1 is ".*PNG/);
+  });
+
+  it('Should refuse JSON and quote its first line', () => {
+    const json = path.join(dir, 'rules.json');
+    fs.writeFileSync(json, '{\n  "filter": ["-A INPUT -j ACCEPT"]\n}\n');
+    assertRefused(cli(['check', json]), json, /does not look like an iptables-save file.*line 1 is "\{"$/);
+  });
+
+  it('Should refuse the same file in trace with the same reason', () => {
+    assertRefused(
+      cli(['trace', '/bin/ls', '--packet', 'tcp 10.0.0.1:1 -> 10.0.0.2:80 out']),
+      '/bin/ls',
+      /^iptables-lens trace: .*does not look like an iptables-save file/,
+    );
+  });
+
+  it('Should say standard input is empty when it is /dev/null', () => {
+    const result = spawnSync(
+      '/bin/sh',
+      ['-c', 'exec "$0" "$@" </dev/null', process.execPath, ...cliEntry(), 'check', '-'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assertRefused(result, '<stdin>', /is empty; there is nothing to check/);
+  });
+
+  it('Should say standard input is empty when file descriptor 0 is closed', () => {
+    assertRefused(
+      cli(['check', '-'], { closeStdin: true }),
+      '<stdin>',
+      /is empty; there is nothing to check/,
+    );
+  });
+
+  it('Should still accept a file of comments only, which iptables-restore also accepts', () => {
+    const result = cli(['check', '-'], { input: '# Generated by iptables-save v1.8.9 (nf_tables)\n' });
+    assert.strictEqual(result.status, 0, result.stderr);
+  });
+
+  it('Should still check a file whose first line is garbage but which has a table', () => {
+    const text = ['garbage', '*filter', ':INPUT ACCEPT [0:0]', 'COMMIT', ''].join('\n');
+    const result = cli(['check', '-'], { input: text });
+    assert.strictEqual(result.status, 1, result.stderr);
+    assert.match(result.stdout, /^<stdin>:1:1: error /m);
+  });
+});
+
+/**
+ * The bundle when it is at least as new as every server source (a stale bundle would test old code),
+ * else the sources through tsx.
+ */
+function cliEntry(): string[] {
+  return bundleIsFresh()
+    ? [bundled]
+    : ['--require', require.resolve('tsx/cjs'), path.join(root, 'server', 'src', 'cli.ts')];
+}
+
+function bundleIsFresh(): boolean {
+  if (!fs.existsSync(bundled)) return false;
+  const built = fs.statSync(bundled).mtimeMs;
+  const sources = fs.readdirSync(path.join(root, 'server', 'src'), { recursive: true, encoding: 'utf8' });
+  return sources.every((file) => fs.statSync(path.join(root, 'server', 'src', file)).mtimeMs <= built);
+}
