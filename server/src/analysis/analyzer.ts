@@ -1,5 +1,6 @@
 import type { ParsedDocument } from '../parser/parseDocument';
 import type { Finding } from './findings';
+import { finding } from './findings';
 import type { Check } from './check';
 import { netfilterChecks } from './checks/netfilter';
 import { istioChecks } from './checks/istio';
@@ -8,7 +9,10 @@ import { lintChecks } from './checks/lint';
 export interface AnalysisOptions {
   /** Codes the user switched off. */
   readonly disabledCodes?: ReadonlySet<string>;
-  /** Above this many UTF-16 code units only syntax findings are produced. */
+  /**
+   * Above this many UTF-16 code units only the syntax and Istio findings are produced (the Istio
+   * checks read only the ISTIO_* chains and the jumps into them, so they stay cheap on a node dump).
+   */
   readonly maxSizeForAnalysis?: number;
 }
 
@@ -20,20 +24,35 @@ const semanticChecks: readonly Check[] = [...netfilterChecks, ...istioChecks, ..
  */
 export function analyze(doc: ParsedDocument, options: AnalysisOptions = {}): Finding[] {
   const findings: Finding[] = [...doc.problems];
-  const tooBig = options.maxSizeForAnalysis !== undefined && doc.text.length > options.maxSizeForAnalysis;
-  if (!tooBig) {
-    for (const check of semanticChecks) {
-      try {
-        // A loop, not push(...found): spreading a six-figure list into arguments overflows the stack.
-        for (const found of check.run({ doc })) findings.push(found);
-      } catch (error) {
-        findings.push(internalErrorFinding(check.id, error));
-      }
+  const limit = options.maxSizeForAnalysis;
+  const tooBig = limit !== undefined && doc.text.length > limit;
+  if (tooBig) findings.push(sizeLimitFinding(doc, limit));
+  for (const check of tooBig ? istioChecks : semanticChecks) {
+    try {
+      // A loop, not push(...found): spreading a six-figure list into arguments overflows the stack.
+      for (const found of check.run({ doc })) findings.push(found);
+    } catch (error) {
+      findings.push(internalErrorFinding(check.id, error));
     }
   }
   const disabled = options.disabledCodes;
   const kept = disabled && disabled.size > 0 ? findings.filter((f) => !disabled.has(f.code)) : findings;
   return kept.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+}
+
+/** The visible note that some checks were skipped, on the first line, so the user knows why. */
+function sizeLimitFinding(doc: ParsedDocument, limit: number): Finding {
+  const megabytes = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
+  return finding(
+    'analysis.size-limit',
+    { line: 0, start: 0, end: doc.tree.lines.length > 0 ? firstLineLength(doc.text) : 0 },
+    `This file is ${megabytes(doc.text.length)}, above iptablesLens.diagnostics.maxFileSizeForAnalysis (${megabytes(limit)}): only syntax and Istio checks ran; kernel-validity (netfilter.*) and lint checks were skipped to keep the editor responsive. Raise the setting to run them, or run \`iptables-lens check\`, which runs every check.`,
+  );
+}
+
+function firstLineLength(text: string): number {
+  const end = text.search(/[\r\n]/);
+  return end < 0 ? text.length : end;
 }
 
 function internalErrorFinding(checkId: string, error: unknown): Finding {

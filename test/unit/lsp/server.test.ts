@@ -104,27 +104,43 @@ describe('Language server over a real LSP connection (stdio)', function () {
     assert.ok(!after.some((d) => d.code === 'syntax.unknown-option'), JSON.stringify(after));
   });
 
-  it('Should check only syntax above the size limit from the settings', async () => {
+  it('Should run only the syntax and Istio checks above the size limit, and say so on line 1', async () => {
     const uri = 'file:///limit.rules';
-    // A REDIRECT in filter: iptables-restore --test accepts it, the kernel refuses it at commit
-    // (netfilter.*, reference §9); the typo is a syntax error iptables-restore itself reports.
     const text = [
+      '*mangle', //                                                                   line 0
+      ':PREROUTING ACCEPT [0:0]',
+      ':ISTIO_PRERT - [0:0]',
+      // Ambient's mangle half without OUTPUT → ISTIO_OUTPUT: istio-ambient.md M2/M4 are missing.
+      '-A PREROUTING -j ISTIO_PRERT',
+      '-A ISTIO_PRERT -m mark --mark 0x539/0xfff -j CONNMARK --set-xmark 0x111/0xfff',
+      'COMMIT',
       '*filter',
       ':INPUT ACCEPT [0:0]',
-      '-A INPUT -p tcp -j REDIRECT --to-ports 15001',
-      '-A INPUT -p tcp --dprot 22 -j ACCEPT',
+      // REDIRECT in filter: iptables-restore --test accepts it, the kernel refuses it at commit
+      // (netfilter.*, reference §9); the typo is a syntax error iptables-restore itself reports.
+      '-A INPUT -p tcp -j REDIRECT --to-ports 15001', //                               line 8
+      '-A INPUT -p tcp --dprot 22 -j ACCEPT', //                                         line 9
       'COMMIT',
       '',
     ].join('\n');
     const full = await client.open(uri, text);
-    assert.ok(
-      full.some((d) => String(d.code).startsWith('netfilter.')),
-      JSON.stringify(full),
-    );
-    assert.ok(full.some((d) => d.code === 'syntax.unknown-option'));
+    const codes = (list: Diagnostic[]): string[] => list.map((d) => String(d.code));
+    assert.ok(codes(full).includes('netfilter.target-wrong-table'), JSON.stringify(full));
+    assert.ok(codes(full).includes('syntax.unknown-option'));
+    assert.ok(codes(full).includes('istio.missing-jump'));
+    assert.ok(!codes(full).includes('analysis.size-limit'));
+
     const limited = await client.changeSettings({ diagnostics: { maxFileSizeForAnalysis: 10 } }, uri);
-    assert.ok(!limited.some((d) => String(d.code).startsWith('netfilter.')), JSON.stringify(limited));
-    assert.ok(limited.some((d) => d.code === 'syntax.unknown-option'));
+    assert.ok(
+      !codes(limited).some((c) => c.startsWith('netfilter.') || c.startsWith('lint.')),
+      JSON.stringify(limited),
+    );
+    assert.ok(codes(limited).includes('syntax.unknown-option'));
+    assert.ok(codes(limited).includes('istio.missing-jump'), 'the Istio checks still run');
+    const note = limited.find((d) => d.code === 'analysis.size-limit');
+    assert.ok(note, 'a visible note says checks were skipped');
+    assert.strictEqual(note.range.start.line, 0);
+    assert.match(note.message, /maxFileSizeForAnalysis/);
   });
 
   it('Should keep serving after binary junk, a 100 KB line and an unterminated quote', async () => {
