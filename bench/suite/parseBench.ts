@@ -1,0 +1,43 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import type { Dump } from './dumps';
+import { median } from './stats';
+
+export interface ParseSample {
+  readonly parseMs: number;
+  readonly parseCpuMs: number;
+  readonly analyzeMs: number;
+}
+
+export interface ParseResult {
+  readonly dump: Dump;
+  readonly samples: readonly ParseSample[];
+  readonly medianParseMs: number;
+  readonly medianParseCpuMs: number;
+  readonly medianAnalyzeMs: number;
+}
+
+const child = path.join(__dirname, 'parseChild.ts');
+
+/**
+ * parseDocument() and analyze() in-process (TypeScript sources through tsx, not the bundle; earlier
+ * runs found the two within ~10 %), one fresh process per run.
+ */
+export function measureParse(dump: Dump, runs: number): ParseResult {
+  const samples: ParseSample[] = [];
+  for (let run = 0; run < runs; run++) {
+    const output = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--require', require.resolve('tsx/cjs'), child, dump.file],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    samples.push(JSON.parse(output) as ParseSample);
+  }
+  return {
+    dump,
+    samples,
+    medianParseMs: median(samples.map((s) => s.parseMs)),
+    medianParseCpuMs: median(samples.map((s) => s.parseCpuMs)),
+    medianAnalyzeMs: median(samples.map((s) => s.analyzeMs)),
+  };
+}
