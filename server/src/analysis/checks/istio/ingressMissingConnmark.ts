@@ -43,7 +43,7 @@ export const ingressMissingConnmarkCheck: Check = {
               ? [
                   {
                     title: `Insert Istio's ${entry.id} rule (as 1.29+ writes it)`,
-                    edits: [insertBeforeLineEdit(point.beforeLine, text)],
+                    edits: [insertBeforeLineEdit(doc, point.beforeLine, text)],
                     isPreferred: true,
                     fixAllKey: 'istio.insert-missing-rule',
                   },

@@ -15,16 +15,32 @@ import { firstInChainConstraints } from '../../../istio/orderConstraints';
  * canonical form, so applying a fix to a dump yields what `iptables-save` would print.
  */
 
+/**
+ * The document's lines as the parser and the editor number them (`\n`, `\r\n` and a lone `\r`
+ * each end a line), without their line breaks, so edit columns never run past a line's end.
+ */
 export function documentLines(doc: ParsedDocument): string[] {
-  return doc.text.split('\n');
+  return doc.text.split(/\r\n|\r|\n/);
 }
 
 export function deleteLineEdit(line: number): TextEditData {
   return { range: wholeLinesRange(line, line), newText: '' };
 }
 
-export function insertBeforeLineEdit(line: number, text: string): TextEditData {
-  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${text}\n` };
+/**
+ * Inserts `text` as a line of its own before `line`. Past the last line (a file without a final
+ * newline) there is no line start to insert at, so the last line is ended first and the edit stays
+ * inside the document.
+ */
+export function insertBeforeLineEdit(doc: ParsedDocument, line: number, text: string): TextEditData {
+  const lineCount = doc.tree.lines.length;
+  if (line < lineCount) {
+    return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${text}\n` };
+  }
+  // The editor's lines (a lone \r ends one too), as the parser numbers them.
+  const lastLine = doc.text.slice(doc.text.search(/[^\r\n]*$/));
+  const end = { line: lineCount - 1, character: lastLine.length };
+  return { range: { start: end, end }, newText: `\n${text}\n` };
 }
 
 export function replaceSpanEdit(span: Span, text: string): TextEditData {
@@ -39,8 +55,7 @@ export function replaceSpanEdit(span: Span, text: string): TextEditData {
 
 /** Replaces a whole line's content (its line break stays). */
 export function replaceLineEdit(doc: ParsedDocument, line: number, text: string): TextEditData {
-  const current = documentLines(doc)[line] ?? '';
-  const content = current.endsWith('\r') ? current.slice(0, -1) : current;
+  const content = documentLines(doc)[line] ?? '';
   return {
     range: { start: { line, character: 0 }, end: { line, character: content.length } },
     newText: text,

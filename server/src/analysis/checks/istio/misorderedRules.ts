@@ -210,7 +210,7 @@ function moveToFrontEdits(
   firstLine: number,
 ): ReturnType<typeof deleteLineEdit>[] {
   const text = documentLines(doc)[rule.line] ?? '';
-  return [insertBeforeLineEdit(firstLine, text.replace(/\r$/, '')), deleteLineEdit(rule.line)];
+  return [insertBeforeLineEdit(doc, firstLine, text), deleteLineEdit(rule.line)];
 }
 
 function firstInChainViolations(doc: ParsedDocument, cls: ContextClassification): Finding[] {

@@ -4,6 +4,7 @@ import { finding } from '../../findings';
 import { analyzeIstio } from '../../../istio/classify';
 import { ambientChains } from '../../../istio/constants';
 import type { TableModel } from '../../../model/ruleset';
+import type { ParsedDocument } from '../../../parser/parseDocument';
 import type { ContextClassification } from '../../../istio/classify';
 import { catalogueEntry } from '../../../istio/catalogue';
 import type { ExpectedRule } from '../../../istio/generations';
@@ -21,13 +22,13 @@ export const missingRulesCheck: Check = {
     const findings: Finding[] = [];
     for (const cls of analyzeIstio(doc).contexts) {
       if (cls.kind !== 'ambient-inpod' && cls.kind !== 'ambient-host') continue;
-      findings.push(...missingInContext(cls));
+      findings.push(...missingInContext(doc, cls));
     }
     return findings;
   },
 };
 
-function missingInContext(cls: ContextClassification): Finding[] {
+function missingInContext(doc: ParsedDocument, cls: ContextClassification): Finding[] {
   const findings: Finding[] = [];
   const ctx = cls.context;
   const reportedTables = new Set<string>();
@@ -52,7 +53,7 @@ function missingInContext(cls: ContextClassification): Finding[] {
           (expected.virtualInterface === undefined || rr.virtualInterface === expected.virtualInterface),
       );
       if (present) continue;
-      findings.push(missingRule(cls, table.name, expectedChain.chain, expected));
+      findings.push(missingRule(doc, cls, table.name, expectedChain.chain, expected));
     }
   }
   return findings;
@@ -77,6 +78,7 @@ function missingTable(cls: ContextClassification, table: TableModel): Finding {
 }
 
 function missingRule(
+  doc: ParsedDocument,
   cls: ContextClassification,
   tableName: string,
   chainName: string,
@@ -120,7 +122,7 @@ function missingRule(
         ? [
             {
               title: fixTitle,
-              edits: [insertBeforeLineEdit(point.beforeLine, text)],
+              edits: [insertBeforeLineEdit(doc, point.beforeLine, text)],
               isPreferred: true,
               fixAllKey: 'istio.insert-missing-rule',
             },

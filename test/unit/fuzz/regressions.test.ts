@@ -1,0 +1,100 @@
+/**
+ * Inputs the properties once failed on, kept as plain tests so each fix stays fixed whatever the
+ * seeds explore later. Each mutated case is the counterexample fast-check printed, verbatim.
+ */
+import * as assert from 'node:assert/strict';
+import { parseDocument } from '../../../server/src/parser/parseDocument';
+import { analyze } from '../../../server/src/analysis/analyzer';
+import type { MutatedCase } from '../../helpers/fuzzInputs';
+import { textOf } from '../../helpers/fuzzInputs';
+import {
+  applyEdits,
+  assertFindingInside,
+  assertParsedDocument,
+  editorLines,
+} from '../../helpers/fuzzInvariants';
+import { toLspTextEdit } from '../../../server/src/features/convert';
+
+function assertFindingsInside(text: string): void {
+  const lines = editorLines(text);
+  for (const f of analyze(parseDocument(text))) assertFindingInside(f, lines);
+}
+
+describe('Fuzz regressions', function () {
+  it('Should offer an Add COMMIT fix that ends the last line when the file has no final newline', function () {
+    // 0: *filter
+    // 1: :INPUT ACCEPT [0:0]
+    // 2: -A INPUT -j ACCEPT        (no newline, no COMMIT: iptables-restore needs COMMIT to apply the table)
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT';
+    const doc = parseDocument(text);
+    assertParsedDocument(doc);
+    const missing = doc.problems.find((p) => p.code === 'syntax.missing-commit');
+    assert.ok(missing?.fixes?.[0], 'the missing COMMIT is reported with a fix');
+    const fixed = applyEdits(text, missing.fixes[0].edits.map(toLspTextEdit));
+    assert.equal(fixed, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\nCOMMIT\n');
+    assert.deepEqual(
+      parseDocument(fixed)
+        .problems.filter((p) => p.severity === 'error')
+        .map((p) => p.code),
+      [],
+    );
+  });
+
+  it('Should keep the Add COMMIT fix inside a truncated corpus file (seed 9101)', function () {
+    const c: MutatedCase = {
+      seed: 'test/corpus/invalid/bad-port-range-reversed.rules',
+      mutations: [
+        { kind: 'replace-word', at: 1828714886, token: 'UNTRACKED' },
+        { kind: 'flip-byte', at: 1147000331, xor: 180 },
+        { kind: 'truncate', at: 754967952 },
+      ],
+    };
+    assertParsedDocument(parseDocument(textOf(c)));
+  });
+
+  it('Should keep an Istio missing-rule fix inside a file whose last line is a rule without a newline (seed 9201)', function () {
+    const c: MutatedCase = {
+      seed: 'test/corpus/valid/istio-tproxy-mangle.rules',
+      mutations: [
+        { kind: 'replace-word', at: 1746389899, token: '--rateest2' },
+        { kind: 'truncate', at: 598461227 },
+        { kind: 'insert-character', at: 101055819, character: '\udc00' },
+        { kind: 'line-ending', at: 1745691737, ending: '\n' },
+        { kind: 'delete-line', at: 142456428 },
+        { kind: 'duplicate-line', at: 44644174 },
+        { kind: 'replace-word', at: 619535858, token: '--realm' },
+      ],
+    };
+    assertFindingsInside(textOf(c));
+  });
+
+  it('Should end an Istio rewrite fix at the line end when a lone carriage return splits the line (seed 9201)', function () {
+    const c: MutatedCase = {
+      seed: 'test/fixtures/istio/ambient/rendered/hostprobe_ipv6.ip6tables-legacy-save.txt',
+      mutations: [
+        { kind: 'line-ending', at: 11, ending: '\n' },
+        {
+          kind: 'insert-line',
+          at: 1158473687,
+          tokens: [
+            'connlimit',
+            '--log-macdecode',
+            '--gateway',
+            '0xffffffff1',
+            '--gid-owner',
+            'cluster',
+            '--chunk-types',
+            '--ecn-tcp-cwr',
+          ],
+        },
+        { kind: 'replace-word', at: 24, token: 'UNSPEC' },
+        { kind: 'insert-character', at: 2147483618, character: '\r' },
+        { kind: 'flip-byte', at: 1223987962, xor: 247 },
+        { kind: 'insert-token', at: 16, token: '--to' },
+        { kind: 'replace-word', at: 2007469394, token: '"unterminated' },
+        { kind: 'replace-word', at: 160375720, token: '--fraglast' },
+      ],
+    };
+    assertFindingsInside(textOf(c));
+  });
+});
