@@ -17,6 +17,12 @@ export interface ValidateWithToolParams {
   readonly uri: string;
   /** `test` = `iptables-restore --test`; `load` = a real load into a throw-away network namespace. */
   readonly mode: 'test' | 'load';
+  /**
+   * The client vouches that the user trusts the workspace (VS Code: `workspace.isTrusted`). The
+   * server runs nothing unless this is `true`, so a client that does not know about trust never
+   * starts a process by accident.
+   */
+  readonly trusted?: boolean;
 }
 /** The tool's complaints as LSP diagnostics (source `iptables-restore`), or why the tool could not run. */
 export type ValidateWithToolResult =

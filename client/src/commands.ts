@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ExpectedRuleSetResult, ValidateWithToolResult } from '../../common/requests';
+import type {
+  ExpectedRuleSetResult,
+  ValidateWithToolParams,
+  ValidateWithToolResult,
+} from '../../common/requests';
 import { expectedRuleSetMethod, validateWithToolMethod } from '../../common/requests';
 
 const expectedScheme = 'iptables-lens-expected';
@@ -60,7 +64,8 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       const result = await client.sendRequest<ValidateWithToolResult>(validateWithToolMethod, {
         uri: editor.document.uri.toString(),
         mode: mode === 'load' ? 'load' : 'test',
-      });
+        trusted: vscode.workspace.isTrusted,
+      } satisfies ValidateWithToolParams);
       if (!result.ok) {
         void vscode.window.showWarningMessage(`iptables-lens: ${result.message}`);
         return;

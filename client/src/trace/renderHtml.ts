@@ -4,6 +4,7 @@ import type {
   TraceJsonState,
   TraceJsonStep,
 } from '../../../common/traceProtocol';
+import { randomBytes } from 'crypto';
 import { escapeHtml } from './escape';
 import { renderPathSvg } from './renderSvg';
 
@@ -13,8 +14,11 @@ export interface TraceViewInput {
   readonly result: TraceJsonResult;
   /** The document's lines (0-based array), to quote the rule text of each step. */
   readonly lines: readonly string[];
-  /** A fresh random value per render: only scripts carrying it may run (CSP). */
-  readonly nonce: string;
+  /**
+   * Only the script and style carrying this value may run (CSP). Leave it out to get a fresh
+   * 128-bit random one, which every render should have.
+   */
+  readonly nonce?: string;
   /** The webview's CSP source (`webview.cspSource`), for styles. */
   readonly cspSource: string;
 }
@@ -26,10 +30,11 @@ export interface TraceViewInput {
  */
 export function renderTraceHtml(input: TraceViewInput): string {
   const { result } = input;
+  const nonce = input.nonce ?? createNonce();
   const csp = [
     "default-src 'none'",
-    `style-src ${input.cspSource} 'unsafe-inline'`,
-    `script-src 'nonce-${input.nonce}'`,
+    `style-src ${input.cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
     "img-src 'none'",
     "connect-src 'none'",
     "font-src 'none'",
@@ -39,7 +44,7 @@ export function renderTraceHtml(input: TraceViewInput): string {
   const assumptions = result.assumptions
     .map(
       (a) =>
-        `<li>line ${a.line}: assumed <b>${a.matched ? 'matched' : 'not matched'}</b> — ${escapeHtml(a.reason)}</li>`,
+        `<li>line ${escapeHtml(String(a.line))}: assumed <b>${a.matched ? 'matched' : 'not matched'}</b> — ${escapeHtml(a.reason)}</li>`,
     )
     .join('');
   const alternatives =
@@ -55,7 +60,7 @@ export function renderTraceHtml(input: TraceViewInput): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(input.title)}</title>
-<style>${styles}</style>
+<style nonce="${escapeHtml(nonce)}">${styles}</style>
 </head>
 <body>
 <h1>${escapeHtml(input.title)}</h1>
@@ -63,7 +68,7 @@ ${assumptions ? `<section class="assumptions"><h2>Assumed for undecidable matche
 ${alternatives}
 ${packets}
 ${environment ? `<section class="environment"><h2>What the dump cannot show (assumed)</h2><ul>${environment}</ul></section>` : ''}
-<script nonce="${input.nonce}">
+<script nonce="${escapeHtml(nonce)}">
 const vscode = acquireVsCodeApi();
 document.addEventListener('click', (event) => {
   const target = event.target.closest('[data-line]');
@@ -72,6 +77,11 @@ document.addEventListener('click', (event) => {
 </script>
 </body>
 </html>`;
+}
+
+/** 128 random bits, base64: a CSP nonce (CSP3 asks for at least 128 bits). */
+export function createNonce(): string {
+  return randomBytes(16).toString('base64');
 }
 
 function renderPacket(packet: TraceJsonPacket, index: number, lines: readonly string[]): string {
@@ -85,7 +95,9 @@ function renderPacket(packet: TraceJsonPacket, index: number, lines: readonly st
           : 'forwarded'
       : f.fate;
   const decided =
-    f.decidedBy !== undefined ? ` <a href="#" data-line="${f.decidedBy}">(line ${f.decidedBy})</a>` : '';
+    f.decidedBy !== undefined
+      ? ` <a href="#" data-line="${escapeHtml(String(f.decidedBy))}">(line ${escapeHtml(String(f.decidedBy))})</a>`
+      : '';
   const rows = packet.steps.map((s) => renderStep(s, lines)).join('\n');
   return `<section class="packet" id="packet-${index}">
 <h2>Packet ${index + 1}: ${escapeHtml(packet.description)}</h2>
@@ -107,7 +119,7 @@ function renderStep(step: TraceJsonStep, lines: readonly string[]): string {
   const ruleText = step.line !== undefined ? (lines[step.line - 1] ?? '') : '';
   const rule =
     step.line !== undefined
-      ? `<a href="#" data-line="${step.line}">L${step.line}</a> <code>${escapeHtml(ruleText)}</code>`
+      ? `<a href="#" data-line="${escapeHtml(String(step.line))}">L${escapeHtml(String(step.line))}</a> <code>${escapeHtml(ruleText)}</code>`
       : '';
   const matched =
     step.matched === true
@@ -128,7 +140,7 @@ function renderStep(step: TraceJsonStep, lines: readonly string[]): string {
     .map(escapeHtml)
     .join(' — ');
   const cls = `step step-${step.kind}${step.matched === true ? ' hit' : ''}`;
-  return `<tr class="${cls}"><td>${escapeHtml(step.hook)}${step.pass > 0 ? ' (lo)' : ''}</td><td>${escapeHtml(where)}</td><td>${rule}</td><td>${result}</td><td>${escapeHtml(describeState(step.state))}</td></tr>`;
+  return `<tr class="${escapeHtml(cls)}"><td>${escapeHtml(step.hook)}${step.pass > 0 ? ' (lo)' : ''}</td><td>${escapeHtml(where)}</td><td>${rule}</td><td>${result}</td><td>${escapeHtml(describeState(step.state))}</td></tr>`;
 }
 
 function describeState(s: TraceJsonState): string {

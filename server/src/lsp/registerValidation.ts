@@ -5,7 +5,17 @@ import { spanToLspRange, toLspSeverity } from '../features/convert';
 import type { ServerContext } from './context';
 import { handleDocumentRequest } from './documentRequest';
 
-/** `iptables/validateWithTool`: the system's iptables-restore judges the document (opt-in). */
+const untrusted: ValidateWithToolResult = {
+  ok: false,
+  message:
+    'Validation runs the system iptables-restore, so it is only done for a trusted workspace: the request must carry "trusted": true (VS Code sends workspace.isTrusted).',
+};
+
+/**
+ * `iptables/validateWithTool`: the system's iptables-restore judges the document. Two locks, both
+ * needed: the setting (off by default, a restricted setting that VS Code ignores in untrusted
+ * workspaces) and the client's word that the workspace is trusted — the server cannot ask itself.
+ */
 export function registerValidation(ctx: ServerContext): void {
   ctx.connection.onRequest(validateWithToolMethod, (params: ValidateWithToolParams, token) => {
     const notRun: ValidateWithToolResult = { ok: false, message: 'The document is not open.' };
@@ -24,9 +34,11 @@ export function registerValidation(ctx: ServerContext): void {
               'Validation with the real iptables-restore is off. Set "iptablesLens.validation.realTool" to "test" or "load" (trusted workspaces only).',
           };
         }
+        if (params.trusted !== true) return untrusted;
         const tool = doc.tree.family === 'ipv6' ? 'ip6tables-restore' : 'iptables-restore';
         const result = await validateWithRealTool(doc.text, {
-          mode: params.mode ?? settings.validation.realTool,
+          // The request may ask for less than the setting allows (test instead of load), never more.
+          mode: settings.validation.realTool === 'load' && params.mode !== 'test' ? 'load' : 'test',
           tool,
         });
         if ('error' in result) return { ok: false, message: result.error };

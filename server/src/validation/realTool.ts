@@ -85,7 +85,9 @@ function run(
     const env = asRoot
       ? process.env
       : { ...process.env, XTABLES_LOCKFILE: `/tmp/iptables-lens-${process.pid}.lock` };
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // No shell, ever: the arguments go to execve as they are and the document only travels on stdin,
+    // so nothing in a file can become a command.
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], shell: false });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

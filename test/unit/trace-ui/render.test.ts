@@ -80,7 +80,7 @@ describe('Trace view rendering', () => {
       nonce: 'n',
       cspSource: 's',
     });
-    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    const style = /<style[^>]*>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
     assert.doesNotMatch(style, /#[0-9a-fA-F]{3,8}\b|rgb\(/);
     assert.match(style, /var\(--vscode-editor-foreground\)/);
   });
