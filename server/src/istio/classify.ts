@@ -49,8 +49,9 @@ const cache = new WeakMap<ParsedDocument, IstioAnalysis>();
 export function analyzeIstio(doc: ParsedDocument): IstioAnalysis {
   const cached = cache.get(doc);
   if (cached) return cached;
+  const linesWithErrors = new Set(doc.problems.filter((p) => p.severity === 'error').map((p) => p.span.line));
   const contexts = splitContexts(doc.ruleset).map((tables, index) =>
-    classifyContext(recognizeContext(tables, index)),
+    classifyContext(recognizeContext(tables, index, linesWithErrors)),
   );
   const analysis: IstioAnalysis = { contexts, label: fileLabel(contexts) };
   cache.set(doc, analysis);

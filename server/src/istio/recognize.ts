@@ -98,8 +98,16 @@ interface Candidate {
 /** At most this many facet keys may differ for a line to count as an altered Istio rule. */
 const maxShapeDistance = 1;
 
-/** Recognises the Istio rules of one context. */
-export function recognizeContext(tables: readonly TableModel[], index: number): TableContext {
+/**
+ * Recognises the Istio rules of one context. Rules on `linesWithErrors` (lines iptables-restore
+ * would reject) are still recognised but lend no values to the context: a malformed mark there
+ * must not be written into the rules the quick fixes insert.
+ */
+export function recognizeContext(
+  tables: readonly TableModel[],
+  index: number,
+  linesWithErrors: ReadonlySet<number> = new Set(),
+): TableContext {
   const family: Family = tables.some((t) => t.family === 'ipv6') ? 'ipv6' : 'ipv4';
   const defaults = defaultTemplateValues(family);
   const candidates: Candidate[] = [];
@@ -176,7 +184,10 @@ export function recognizeContext(tables: readonly TableModel[], index: number): 
   }
   recognized.sort((a, b) => a.rule.line - b.rule.line);
 
-  const { values, nonDefault } = bindVariables(recognized, defaults);
+  const { values, nonDefault } = bindVariables(
+    recognized.filter((rr) => !linesWithErrors.has(rr.rule.line)),
+    defaults,
+  );
   for (const rr of recognized) rr.mismatches = compareValues(rr, values);
 
   return {

@@ -97,4 +97,47 @@ describe('Fuzz regressions', function () {
     };
     assertFindingsInside(textOf(c));
   });
+
+  it('Should not offer to insert a jump into an Istio chain the table does not declare', function () {
+    // 1: *nat
+    // 6: :ISTIO_PRERT - [0:0]          (ISTIO_OUTPUT is not declared)
+    // 7: -A PREROUTING -j ISTIO_PRERT
+    // iptables-restore refuses `-j ISTIO_OUTPUT` here ("Couldn't load target"), so a fix inserting
+    // the missing OUTPUT jump would only trade one problem for a restore error.
+    const text = [
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':INPUT ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      ':POSTROUTING ACCEPT [0:0]',
+      ':ISTIO_PRERT - [0:0]',
+      '-A PREROUTING -j ISTIO_PRERT',
+      '-A ISTIO_PRERT -p tcp -j REDIRECT --to-ports 15006',
+      'COMMIT',
+      '',
+    ].join('\n');
+    const jumps = analyze(parseDocument(text)).filter(
+      (f) => f.code === 'istio.missing-jump' && f.message.includes('nat OUTPUT'),
+    );
+    assert.equal(jumps.length, 1, 'the missing OUTPUT jump is still reported');
+    assert.equal(jumps[0].fixes, undefined);
+  });
+
+  it('Should not copy a malformed mark from a rejected line into an inserted Istio rule (seed 9302)', function () {
+    // Line 8 became `--mark 0x539😀/0xfff` (iptables-restore: "Bad mark value"); the R4 rule the fix
+    // inserts must not take that text as the file's ztunnel mark.
+    const c: MutatedCase = {
+      seed: 'test/corpus/valid/istio-dns-raw-ct-zone.rules',
+      mutations: [
+        { kind: 'insert-character', at: 162328488, character: '😀' },
+        { kind: 'flip-byte', at: 1009676987, xor: 57 },
+      ],
+    };
+    const text = textOf(c);
+    const findings = analyze(parseDocument(text));
+    const inserted = findings.flatMap((f) => f.fixes ?? []).flatMap((fix) => fix.edits.map((e) => e.newText));
+    assert.ok(inserted.length > 0, 'some fix is offered');
+    for (const newText of inserted)
+      assert.ok(!newText.includes('😀'), `a fix writes ${JSON.stringify(newText)}`);
+  });
 });

@@ -7,6 +7,7 @@ import type { TableModel } from '../../../model/ruleset';
 import type { ParsedDocument } from '../../../parser/parseDocument';
 import type { ContextClassification } from '../../../istio/classify';
 import { catalogueEntry } from '../../../istio/catalogue';
+import { findTarget } from '../../../netfilter/lookup';
 import type { ExpectedRule } from '../../../istio/generations';
 import { renderExpected } from '../../../istio/recognize';
 import { insertBeforeLineEdit, insertionPoint } from './istioEdits';
@@ -77,6 +78,17 @@ function missingTable(cls: ContextClassification, table: TableModel): Finding {
   );
 }
 
+/**
+ * Whether the `-j`/`-g` target of a rendered rule is a target module or a chain the table declares:
+ * inserting a jump to an undeclared chain would trade the missing rule for a restore error.
+ */
+function jumpTargetExists(table: TableModel | undefined, renderedRule: string): boolean {
+  const target = / -[jg] (\S+)/.exec(renderedRule)?.[1];
+  if (target === undefined || findTarget(target)) return true;
+  const chain = table?.chains.get(target);
+  return chain !== undefined && (chain.builtin || chain.declarationSpan !== undefined);
+}
+
 function missingRule(
   doc: ParsedDocument,
   cls: ContextClassification,
@@ -118,16 +130,17 @@ function missingRule(
     `Missing ${entry.isJump ? 'jump' : 'Istio rule'} ${expected.id}${iface} in ${where} (${entry.title}): ${consequence}. Expected: ${text}`,
     {
       severity,
-      fixes: point.chainExists
-        ? [
-            {
-              title: fixTitle,
-              edits: [insertBeforeLineEdit(doc, point.beforeLine, text)],
-              isPreferred: true,
-              fixAllKey: 'istio.insert-missing-rule',
-            },
-          ]
-        : undefined,
+      fixes:
+        point.chainExists && jumpTargetExists(table, text)
+          ? [
+              {
+                title: fixTitle,
+                edits: [insertBeforeLineEdit(doc, point.beforeLine, text)],
+                isPreferred: true,
+                fixAllKey: 'istio.insert-missing-rule',
+              },
+            ]
+          : undefined,
     },
   );
 }
