@@ -2,6 +2,7 @@ import type { ParsedDocument } from '../parser/parseDocument';
 import type { Span } from '../model/span';
 import { spanContains } from '../model/span';
 import type { TableModel } from '../model/ruleset';
+import type { LineNode } from '../model/syntax';
 
 /**
  * Where a chain name is written: its declaration (`:NAME …` or `-N NAME`), as the chain operand of a
@@ -20,40 +21,66 @@ export interface ChainOccurrence {
  */
 export function collectChainOccurrences(doc: ParsedDocument): ChainOccurrence[] {
   const out: ChainOccurrence[] = [];
-  for (const node of doc.tree.lines) {
-    const table = doc.ruleset.tableAt(node.line);
-    if (!table) continue;
-    if (node.kind === 'chain') {
-      out.push({ table, name: node.name, span: node.nameSpan, role: 'declaration' });
-    } else if (node.kind === 'command') {
-      if (node.chain) {
-        const role = node.verb === 'new-chain' ? 'declaration' : 'command';
-        out.push({ table, name: node.chain.text, span: node.chain.span, role });
-      }
-      if (node.verb === 'rename-chain' && node.operands[0]) {
-        out.push({ table, name: node.operands[0].text, span: node.operands[0].span, role: 'declaration' });
-      }
-      const target = node.rule?.target;
-      if (target && (target.kind === 'chain' || table.chains.has(target.name))) {
-        out.push({ table, name: target.name, span: target.nameToken.span, role: 'jump' });
-      }
-    }
-  }
+  for (const node of doc.tree.lines) occurrencesOnLine(doc, node, out);
   return out;
 }
 
-/** The chain occurrence under a cursor, if any. */
+/** Appends the chain names one line writes, in column order. */
+function occurrencesOnLine(doc: ParsedDocument, node: LineNode | undefined, out: ChainOccurrence[]): void {
+  if (!node || (node.kind !== 'chain' && node.kind !== 'command')) return;
+  const table = doc.ruleset.tableAt(node.line);
+  if (!table) return;
+  if (node.kind === 'chain') {
+    out.push({ table, name: node.name, span: node.nameSpan, role: 'declaration' });
+    return;
+  }
+  if (node.chain) {
+    const role = node.verb === 'new-chain' ? 'declaration' : 'command';
+    out.push({ table, name: node.chain.text, span: node.chain.span, role });
+  }
+  if (node.verb === 'rename-chain' && node.operands[0]) {
+    out.push({ table, name: node.operands[0].text, span: node.operands[0].span, role: 'declaration' });
+  }
+  const target = node.rule?.target;
+  if (target && (target.kind === 'chain' || table.chains.has(target.name))) {
+    out.push({ table, name: target.name, span: target.nameToken.span, role: 'jump' });
+  }
+}
+
+/** The chain occurrence under a cursor, if any: only the cursor's line is read. */
 export function chainOccurrenceAt(
   doc: ParsedDocument,
   line: number,
   character: number,
 ): ChainOccurrence | undefined {
-  return collectChainOccurrences(doc).find((o) => spanContains(o.span, line, character));
+  const onLine: ChainOccurrence[] = [];
+  // The parser writes one node per line, so the node of a line sits at its index.
+  const node = doc.tree.lines[line];
+  occurrencesOnLine(doc, node?.line === line ? node : doc.tree.lines.find((n) => n.line === line), onLine);
+  return onLine.find((o) => spanContains(o.span, line, character));
 }
 
-/** All occurrences of the same chain (same table block, same name) as `target`. */
+/**
+ * Occurrences grouped by table block and name, built on the first navigation request of a parse
+ * and reused by every later one (a 150,000-line dump has ~300,000 occurrences).
+ */
+const occurrenceIndex = new WeakMap<ParsedDocument, Map<string, ChainOccurrence[]>>();
+
+function indexOf(doc: ParsedDocument): Map<string, ChainOccurrence[]> {
+  let index = occurrenceIndex.get(doc);
+  if (index) return index;
+  index = new Map();
+  for (const o of collectChainOccurrences(doc)) {
+    const key = `${o.table.index}:${o.name}`;
+    const list = index.get(key);
+    if (list) list.push(o);
+    else index.set(key, [o]);
+  }
+  occurrenceIndex.set(doc, index);
+  return index;
+}
+
+/** All occurrences of the same chain (same table block, same name) as `target`, in document order. */
 export function occurrencesOfChain(doc: ParsedDocument, target: ChainOccurrence): ChainOccurrence[] {
-  return collectChainOccurrences(doc).filter(
-    (o) => o.table.index === target.table.index && o.name === target.name,
-  );
+  return indexOf(doc).get(`${target.table.index}:${target.name}`) ?? [];
 }

@@ -11,16 +11,24 @@ import { ruleLabel } from './ruleLabel';
  * Ranges nest, which is what breadcrumbs need.
  */
 export function getDocumentSymbols(doc: ParsedDocument): DocumentSymbol[] {
-  return doc.ruleset.tables.map((table) => tableSymbol(doc, table));
+  const withRules = doc.ruleset.rules.length <= maxRuleSymbols;
+  return doc.ruleset.tables.map((table) => tableSymbol(doc, table, withRules));
 }
 
-function tableSymbol(doc: ParsedDocument, table: TableModel): DocumentSymbol {
+/**
+ * Above this many rules the outline lists tables and chains only: LSP has no ranged outline request, and
+ * a whole-node kube-proxy dump (450,000 rules) would otherwise send a 100 MB outline on every edit.
+ * Each chain still says how many rules it holds, and go-to-symbol still finds every chain.
+ */
+export const maxRuleSymbols = 20_000;
+
+function tableSymbol(doc: ParsedDocument, table: TableModel, withRules: boolean): DocumentSymbol {
   const chains = table.chainOrder
     .map((name) => table.chains.get(name))
     .filter(
       (c): c is ChainModel => c !== undefined && (c.declarationSpan !== undefined || c.rules.length > 0),
     )
-    .map((chain) => chainSymbol(doc, chain));
+    .map((chain) => chainSymbol(doc, chain, withRules));
   const endLine = Math.max(table.endLine, table.line);
   return {
     name: `*${table.name}`,
@@ -35,14 +43,15 @@ function tableSymbol(doc: ParsedDocument, table: TableModel): DocumentSymbol {
   };
 }
 
-function chainSymbol(doc: ParsedDocument, chain: ChainModel): DocumentSymbol {
-  const rules = chain.rules.map((rule, index) => ruleSymbol(rule, index));
-  const lines = [
-    ...(chain.declarationSpan ? [chain.declarationSpan.line] : []),
-    ...chain.rules.map((r) => r.line),
-  ];
-  const first = Math.min(...lines);
-  const last = Math.max(...lines);
+function chainSymbol(doc: ParsedDocument, chain: ChainModel, withRules: boolean): DocumentSymbol {
+  const rules = withRules ? chain.rules.map((rule, index) => ruleSymbol(rule, index)) : undefined;
+  // A loop, not Math.min(...lines): a chain of 10⁵ rules would overflow the argument stack.
+  let first = chain.declarationSpan?.line ?? Number.POSITIVE_INFINITY;
+  let last = chain.declarationSpan?.line ?? Number.NEGATIVE_INFINITY;
+  for (const r of chain.rules) {
+    if (r.line < first) first = r.line;
+    if (r.line > last) last = r.line;
+  }
   const selection = chain.declarationSpan ? spanToLspRange(chain.declarationSpan) : firstRuleRange(chain);
   const count = `${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}`;
   return {

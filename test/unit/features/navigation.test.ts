@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { DocumentHighlightKind, SymbolKind } from 'vscode-languageserver-types';
 import { parseDocument } from '../../../server/src/parser/parseDocument';
-import { getDocumentSymbols } from '../../../server/src/features/documentSymbols';
+import { getDocumentSymbols, maxRuleSymbols } from '../../../server/src/features/documentSymbols';
 import { getWorkspaceSymbols } from '../../../server/src/features/workspaceSymbols';
 import { getFoldingRanges } from '../../../server/src/features/folding';
 import { getDefinition } from '../../../server/src/features/definition';
@@ -70,6 +70,21 @@ describe('Document symbols', function () {
         );
       }
     }
+  });
+
+  it('Should list chains without rule children once the file holds more rules than the outline limit', function () {
+    const rules = Array.from(
+      { length: maxRuleSymbols + 1 },
+      (_, i) => `-A KUBE-SEP -s 10.${i >> 16}.${(i >> 8) & 255}.${i & 255}/32 -j DROP`,
+    );
+    const doc = parseDocument(['*filter', ':KUBE-SEP - [0:0]', ...rules, 'COMMIT', ''].join('\n'));
+    const [table] = getDocumentSymbols(doc);
+    const chain = table?.children?.find((c) => c.name === 'KUBE-SEP');
+    assert.equal(chain?.detail, `${maxRuleSymbols + 1} rules`);
+    assert.equal(chain?.children, undefined);
+    // The chain's range still runs from its declaration to its last rule (line 1 to the line before COMMIT).
+    assert.equal(chain?.range.start.line, 1);
+    assert.equal(chain?.range.end.line, maxRuleSymbols + 2);
   });
 
   it('Should count the rules a -F left in the chain (none)', function () {
