@@ -10,19 +10,22 @@ import { canonicalLineText } from '../format/canonicalLine';
  * the result is stable under format-on-save.
  */
 export function formatDocument(doc: ParsedDocument): TextEdit[] {
-  const lines = doc.text.split('\n');
+  // Lines as the parser and the editor number them: a lone \r ends a line too.
+  const lines = editorLines(doc.text);
   const spanText = (s: Span): string => (lines[s.line] ?? '').slice(s.start, s.end);
   const linesWithErrors = new Set(doc.problems.filter((p) => p.severity === 'error').map((p) => p.span.line));
+  const crlfLines = new Set(doc.tree.crlfLines);
   const edits: TextEdit[] = [];
   for (const node of doc.tree.lines) {
     if (linesWithErrors.has(node.line)) continue;
-    const rawLine = lines[node.line];
-    if (rawLine === undefined) continue;
-    const crlf = rawLine.endsWith('\r');
-    const content = crlf ? rawLine.slice(0, -1) : rawLine;
+    const content = lines[node.line];
+    if (content === undefined) continue;
+    const crlf = crlfLines.has(node.line);
     const family = (doc.ruleset.tableAt(node.line)?.family ?? doc.tree.family) === 'ipv6' ? 6 : 4;
     const canonical = canonicalLineText(node, family, spanText);
-    if (!canonical) continue;
+    // A value holding a line break (an unterminated quote swallows the newline, as fgets keeps it)
+    // cannot be written back on one line: the edit would split the rule, so the line stays as it is.
+    if (!canonical || canonical.some((l) => /[\r\n]/.test(l))) continue;
     const newText = canonical.join(crlf ? '\r\n' : '\n');
     if (newText === content) continue;
     edits.push({
@@ -36,18 +39,30 @@ export function formatDocument(doc: ParsedDocument): TextEdit[] {
   return edits;
 }
 
-/** Applies non-overlapping whole-line edits to a text; used by the normalize command and tests. */
+/**
+ * Applies non-overlapping edits to a text as an editor does (all ranges refer to the original text;
+ * `\n`, `\r\n` and a lone `\r` end a line); used by the normalize command and tests.
+ */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const lines = text.split('\n');
-  const sorted = [...edits].sort(
-    (a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character,
-  );
-  for (const edit of sorted) {
-    const { start, end } = edit.range;
-    const before = (lines[start.line] ?? '').slice(0, start.character);
-    const after = (lines[end.line] ?? '').slice(end.character);
-    const replacement = (before + edit.newText + after).split('\n');
-    lines.splice(start.line, end.line - start.line + 1, ...replacement);
-  }
-  return lines.join('\n');
+  const lineStarts = [0];
+  for (const m of text.matchAll(/\r\n|\r|\n/g)) lineStarts.push(m.index + m[0].length);
+  const offset = (p: TextEdit['range']['start']): number => {
+    const start = lineStarts[p.line];
+    if (start === undefined) return text.length;
+    const next = lineStarts[p.line + 1];
+    // Past the line's end, stop before its line break (LSP clamps the same way).
+    const lineEnd =
+      next === undefined ? text.length : next - (text[next - 2] === '\r' && text[next - 1] === '\n' ? 2 : 1);
+    return Math.min(start + p.character, lineEnd);
+  };
+  const sorted = edits
+    .map((e) => ({ from: offset(e.range.start), to: offset(e.range.end), newText: e.newText }))
+    .sort((a, b) => b.from - a.from || b.to - a.to);
+  let result = text;
+  for (const e of sorted) result = result.slice(0, e.from) + e.newText + result.slice(e.to);
+  return result;
+}
+
+function editorLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
 }

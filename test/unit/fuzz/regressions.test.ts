@@ -14,6 +14,7 @@ import {
   editorLines,
 } from '../../helpers/fuzzInvariants';
 import { toLspTextEdit } from '../../../server/src/features/convert';
+import { applyTextEdits, formatDocument } from '../../../server/src/features/formatting';
 
 function assertFindingsInside(text: string): void {
   const lines = editorLines(text);
@@ -139,5 +140,28 @@ describe('Fuzz regressions', function () {
     assert.ok(inserted.length > 0, 'some fix is offered');
     for (const newText of inserted)
       assert.ok(!newText.includes('😀'), `a fix writes ${JSON.stringify(newText)}`);
+  });
+
+  it('Should format the line after a lone carriage return at its own line number (seed 9401)', function () {
+    // 0: *filter
+    // 1: :INPUT ACCEPT [0:0]\r      (a lone CR: editors count a line break here)
+    // 2: -A INPUT -s 10.0.0.1 -j ACCEPT
+    // iptables-save prints a host address as 10.0.0.1/32 (iptables(8): a mask of /32 is the default).
+    const text = '*filter\n:INPUT ACCEPT [0:0]\r-A INPUT -s 10.0.0.1 -j ACCEPT\nCOMMIT\n';
+    const edits = formatDocument(parseDocument(text));
+    assert.deepEqual(edits, [
+      {
+        range: { start: { line: 2, character: 0 }, end: { line: 2, character: 30 } },
+        newText: '-A INPUT -s 10.0.0.1/32 -j ACCEPT',
+      },
+    ]);
+    assert.equal(applyTextEdits(text, edits), applyEdits(text, edits));
+  });
+
+  it('Should leave a rule alone whose unterminated quote swallowed the line break (seed 9401)', function () {
+    // iptables-restore reads the line with its newline (fgets), so the open quote keeps that newline
+    // in the comment; writing it back would split the rule over two lines.
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment "oops -j DROP\nCOMMIT\n';
+    assert.deepEqual(formatDocument(parseDocument(text)), []);
   });
 });
