@@ -20,7 +20,7 @@ import type { ParsedDocument } from './parser/parseDocument';
 import type { ChangedLines } from './model/span';
 import { parseDocument } from './parser/parseDocument';
 import type { Finding } from './analysis/findings';
-import { analyze } from './analysis/analyzer';
+import { analyzeInSlices } from './analysis/analyzer';
 import type { Settings } from './settings';
 import { toDiagnostics } from './features/diagnostics';
 import { getCodeActions } from './features/codeActions';
@@ -53,6 +53,12 @@ export interface LanguageService {
   /** All findings (syntax, kernel validity, Istio, lint) before the user's code filter. */
   getFindings(doc: ParsedDocument, settings: Settings): readonly Finding[];
   getDiagnostics(doc: ParsedDocument, uri: string, settings: Settings): Diagnostic[];
+  /** {@link getDiagnostics} as a generator that yields between checks (for the server's slice runner). */
+  getDiagnosticsInSlices(
+    doc: ParsedDocument,
+    uri: string,
+    settings: Settings,
+  ): Generator<void, Diagnostic[], void>;
   getCodeActions(
     uri: string,
     contextDiagnostics: readonly Diagnostic[],
@@ -99,13 +105,24 @@ export interface LanguageService {
 export function createLanguageService(): LanguageService {
   const findingsCache = new WeakMap<ParsedDocument, { maxSize: number; findings: readonly Finding[] }>();
 
-  function getFindings(doc: ParsedDocument, settings: Settings): readonly Finding[] {
+  function* getFindingsInSlices(
+    doc: ParsedDocument,
+    settings: Settings,
+  ): Generator<void, readonly Finding[], void> {
     const maxSize = settings.diagnostics.maxFileSizeForAnalysis;
     const cached = findingsCache.get(doc);
     if (cached && cached.maxSize === maxSize) return cached.findings;
-    const findings = analyze(doc, { maxSizeForAnalysis: maxSize });
+    const findings = yield* analyzeInSlices(doc, { maxSizeForAnalysis: maxSize });
     findingsCache.set(doc, { maxSize, findings });
     return findings;
+  }
+
+  function getFindings(doc: ParsedDocument, settings: Settings): readonly Finding[] {
+    const steps = getFindingsInSlices(doc, settings);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
   }
 
   return {
@@ -113,6 +130,10 @@ export function createLanguageService(): LanguageService {
     getFindings,
     getDiagnostics: (doc, uri, settings) =>
       toDiagnostics(getFindings(doc, settings), uri, settings.diagnostics.disabledCodes),
+    *getDiagnosticsInSlices(doc, uri, settings) {
+      const findings = yield* getFindingsInSlices(doc, settings);
+      return toDiagnostics(findings, uri, settings.diagnostics.disabledCodes);
+    },
     getCodeActions,
     getHover,
     getDocumentSymbols,

@@ -23,11 +23,27 @@ const semanticChecks: readonly Check[] = [...netfilterChecks, ...istioChecks, ..
  * A check that throws is reported once as an internal error instead of taking the others down.
  */
 export function analyze(doc: ParsedDocument, options: AnalysisOptions = {}): Finding[] {
+  const steps = analyzeInSlices(doc, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same analysis as {@link analyze}, yielding before each check, so the language server can answer
+ * other requests between checks and drop the work when a newer version of the document arrives.
+ */
+export function* analyzeInSlices(
+  doc: ParsedDocument,
+  options: AnalysisOptions = {},
+): Generator<void, Finding[], void> {
   const findings: Finding[] = [...doc.problems];
   const limit = options.maxSizeForAnalysis;
   const tooBig = limit !== undefined && doc.text.length > limit;
   if (tooBig) findings.push(sizeLimitFinding(doc, limit));
   for (const check of tooBig ? istioChecks : semanticChecks) {
+    yield;
     try {
       // A loop, not push(...found): spreading a six-figure list into arguments overflows the stack.
       for (const found of check.run({ doc })) findings.push(found);

@@ -2,6 +2,7 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
 import { logError } from './runSafe';
+import { runInSlices } from './sliceRunner';
 
 /** Delay after the last keystroke before re-checking, so typing in a huge dump stays fluid. */
 const debounceMs = 200;
@@ -27,9 +28,17 @@ export function registerDiagnostics(ctx: ServerContext): PublishedDiagnostics {
       const current = documents.get(document.uri);
       if (!current || current.version !== version) return;
       const parsed = await ctx.cache.get(current);
-      // A newer version arrived while a big document was being parsed: its own validation follows.
-      if (documents.get(current.uri)?.version !== version) return;
-      const diagnostics = ctx.service.getDiagnostics(parsed, current.uri, settings);
+      // A newer version arriving while a big document is parsed or checked drops this validation:
+      // the newer version's own validation follows.
+      const superseded = (): boolean => documents.get(current.uri)?.version !== version;
+      if (superseded()) return;
+      const diagnostics = await runInSlices(
+        ctx.service.getDiagnosticsInSlices(parsed, current.uri, settings),
+        {
+          abandoned: superseded,
+        },
+      );
+      if (!diagnostics) return;
       published.set(current.uri, diagnostics);
       await connection.sendDiagnostics({ uri: current.uri, version, diagnostics });
     } catch (error) {

@@ -140,7 +140,7 @@ describe('Language server over a real LSP connection (stdio)', function () {
     const note = limited.find((d) => d.code === 'analysis.size-limit');
     assert.ok(note, 'a visible note says checks were skipped');
     assert.strictEqual(note.range.start.line, 0);
-    assert.match(note.message, /maxFileSizeForAnalysis/);
+    assert.match(String(note.message), /maxFileSizeForAnalysis/);
   });
 
   it('Should keep serving after binary junk, a 100 KB line and an unterminated quote', async () => {
