@@ -1,0 +1,308 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import fc from 'fast-check';
+import type { ChangedLines } from '../../../server/src/model/span';
+import { parseDocument, type ParsedDocument } from '../../../server/src/parser/parseDocument';
+import { reparseLines, reparseOrigin } from '../../../server/src/parser/incremental';
+import { doc } from './helpers';
+
+const fixtures = path.resolve(__dirname, '..', '..', 'fixtures');
+const read = (rel: string): string => fs.readFileSync(path.join(fixtures, rel), 'utf8');
+
+/** Real dumps: a kube-proxy style node dump (bench/gen-kube.mjs 50 3) and Istio's rendered rule sets. */
+const corpus: readonly { name: string; text: string }[] = [
+  'kube/kube-50x3.rules',
+  'istio/ambient/rendered/default.iptables-nft-save.txt',
+  'istio/ambient/rendered/default_ipv6.ip6tables-legacy-save.txt',
+  'istio/ambient/rendered/hostprobe.iptables-legacy-save.txt',
+  'istio/sidecar/rendered/tproxy.iptables-nft-save.txt',
+].map((name) => ({ name, text: read(name) }));
+
+/** One LSP-style content change: replace `deleteCount` characters at `offset` with `insert`. */
+interface Edit {
+  readonly offset: number;
+  readonly deleteCount: number;
+  readonly insert: string;
+}
+
+/** 0-based line of an offset in LF-only text. */
+function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** The new text and the changed lines the server's change tracker reports for it. */
+function applyEdit(text: string, e: Edit): { text: string; change: ChangedLines } {
+  const firstLine = lineOf(text, e.offset);
+  const oldLastLine = lineOf(text, e.offset + e.deleteCount);
+  const newLastLine = firstLine + e.insert.split('\n').length - 1;
+  const next = text.slice(0, e.offset) + e.insert + text.slice(e.offset + e.deleteCount);
+  return { text: next, change: { firstLine, oldLastLine, newLastLine } };
+}
+
+const json = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+
+/**
+ * Everything a feature can read from a parse, as comparable data: every line node with its tokens,
+ * rule, matches, target and spans; the tables with their chains (rules by line); the rules in order;
+ * the callers map; both line lookups; the problems as a set; and every identity the model promises
+ * (a chain's rule is the rule of its line's node, an edge points at the ruleset's own table and at a
+ * rule of its chain), so a re-parse that left a stale object behind shows up.
+ */
+function canonical(parsed: ParsedDocument) {
+  const rs = parsed.ruleset;
+  const lines = parsed.tree.lines;
+  const broken: string[] = [];
+  const ruleOfLine = (line: number) => {
+    const node = lines[line];
+    return node?.kind === 'command' ? node.rule : undefined;
+  };
+  for (const r of rs.rules) if (ruleOfLine(r.line) !== r) broken.push(`rules[] L${r.line}`);
+  for (let i = 0; i < lines.length; i++) {
+    const own = ruleOfLine(i);
+    if (own && rs.ruleAt(i) !== own) broken.push(`ruleAt L${i}`);
+    const t = rs.tableAt(i);
+    if (t && rs.tables[t.index] !== t) broken.push(`tableAt L${i}`);
+  }
+  for (const t of rs.tables)
+    for (const c of t.chains.values())
+      for (const r of c.rules) if (ruleOfLine(r.line) !== r) broken.push(`${c.name} L${r.line}`);
+  for (const [key, edges] of rs.callers)
+    for (const e of edges) {
+      if (rs.tables[e.table.index] !== e.table) broken.push(`edge table ${key}`);
+      if (!e.table.chains.get(e.from)?.rules.includes(e.rule))
+        broken.push(`edge rule ${key} L${e.rule.line}`);
+    }
+  return {
+    text: parsed.text,
+    tree: json(parsed.tree),
+    tables: rs.tables.map((t) =>
+      json({ ...t, chains: [...t.chains].map(([n, c]) => [n, { ...c, rules: c.rules.map((r) => r.line) }]) }),
+    ),
+    rules: rs.rules.map((r) => r.line),
+    callers: [...rs.callers].map(([key, edges]) => [
+      key,
+      edges.map((e) => [e.table.index, e.from, e.to, e.goto, e.rule.line]),
+    ]),
+    lookups: lines.map((_n, i) => [rs.ruleAt(i)?.line ?? -1, rs.tableAt(i)?.index ?? -1]),
+    problems: parsed.problems.map(json).sort(),
+    broken,
+  };
+}
+
+/** Re-parses incrementally when possible, else in full, as the document cache does. */
+function next(previous: ParsedDocument, e: Edit): { parsed: ParsedDocument; incremental: boolean } {
+  const { text, change } = applyEdit(previous.text, e);
+  const quick = reparseLines(previous, text, change);
+  return quick ? { parsed: quick, incremental: true } : { parsed: parseDocument(text), incremental: false };
+}
+
+/** A random one-character edit: insert, delete or replace, with characters that matter to the grammar. */
+function arbitraryEdit(length: number): fc.Arbitrary<Edit> {
+  const char = fc.constantFrom(...'aZ09-!"#: []/.,\t*\n\\x', '\u0000');
+  return fc.oneof(
+    fc.record({ offset: fc.nat(length), deleteCount: fc.constant(0), insert: char }),
+    fc.record({
+      offset: fc.nat(Math.max(0, length - 1)),
+      deleteCount: fc.constant(1),
+      insert: fc.constant(''),
+    }),
+    fc.record({ offset: fc.nat(Math.max(0, length - 1)), deleteCount: fc.constant(1), insert: char }),
+  );
+}
+
+function lineStart(text: string, line: number): number {
+  let at = 0;
+  for (let i = 0; i < line; i++) at = text.indexOf('\n', at) + 1;
+  return at;
+}
+
+describe('incremental re-parse (reparseLines)', () => {
+  const kube = parseDocument(read('kube/kube-50x3.rules'));
+
+  it('Should give the same parse as a full parse for random one-character edits on real dumps', () => {
+    for (const { name, text } of corpus) {
+      const base = parseDocument(text);
+      const before = canonical(base);
+      let incremental = 0;
+      let runs = 0;
+      fc.assert(
+        fc.property(arbitraryEdit(text.length), (e) => {
+          runs++;
+          const { text: edited } = applyEdit(text, e);
+          const result = next(base, e);
+          if (!result.incremental) return;
+          incremental++;
+          assert.deepStrictEqual(canonical(result.parsed), canonical(parseDocument(edited)), json(e));
+        }),
+        { seed: 8081, numRuns: 80 },
+      );
+      // The previous document is never changed, whatever the re-parses did.
+      assert.deepStrictEqual(canonical(base), before, `${name}: the previous parse was modified`);
+      // Most random characters land in rules and comments: the shortcut must actually be taken.
+      assert.ok(incremental > runs / 4, `${name}: only ${incremental} of ${runs} edits were incremental`);
+    }
+  });
+
+  it('Should give the same parse as a full parse after a chain of edits, each re-parsed from the last', () => {
+    const text = read('kube/kube-50x3.rules');
+    fc.assert(
+      fc.property(fc.array(arbitraryEdit(text.length - 200), { minLength: 2, maxLength: 8 }), (edits) => {
+        let current = parseDocument(text);
+        for (const e of edits) current = next(current, e).parsed;
+        assert.deepStrictEqual(canonical(current), canonical(parseDocument(current.text)));
+      }),
+      { seed: 4242, numRuns: 30 },
+    );
+  });
+
+  it('Should re-read a typed character inside a rule and share every other line with the previous parse', () => {
+    const text = kube.text;
+    // A DNAT rule of a service endpoint chain in the nat table.
+    const line = kube.tree.lines.findIndex((n) => n.kind === 'command' && n.rule?.target?.kind === 'DNAT');
+    const at = lineStart(text, line) + text.slice(lineStart(text, line)).indexOf('--to-destination');
+    const result = reparseLines(kube, text.slice(0, at) + ' ' + text.slice(at), {
+      firstLine: line,
+      oldLastLine: line,
+      newLastLine: line,
+    });
+    assert.ok(result, 'the edit is local');
+    const oldRule = kube.ruleset.ruleAt(line)!;
+    const newRule = result.ruleset.ruleAt(line)!;
+    assert.notStrictEqual(newRule, oldRule);
+    assert.strictEqual(newRule.span.end, oldRule.span.end + 1);
+    for (let i = 0; i < kube.tree.lines.length; i++)
+      if (i !== line) assert.strictEqual(result.tree.lines[i], kube.tree.lines[i], `line ${i} is shared`);
+    // The previous chain still holds the previous rule: nothing was mutated in place.
+    const oldChain = kube.ruleset.tableAt(line)!.chains.get(oldRule.chain)!;
+    assert.ok(oldChain.rules.includes(oldRule) && !oldChain.rules.includes(newRule));
+    assert.ok(result.ruleset.tableAt(line)!.chains.get(newRule.chain)!.rules.includes(newRule));
+    assert.deepStrictEqual(reparseOrigin(result)?.changedLines, new Set([line]));
+  });
+
+  it('Should replace the problems of an edited rule and keep those of the other lines', () => {
+    const text = doc(
+      '*filter', //                                   0
+      ':INPUT ACCEPT [0:0]', //                        1
+      '-A INPUT -p tcp --dport 22 -j ACCEPT', //       2
+      '-A INPUT -p tcp --dprot 80 -j ACCEPT', //       3  unknown option
+      'COMMIT', //                                     4
+    );
+    const broken = parseDocument(text);
+    assert.ok(broken.problems.some((p) => p.span.line === 3));
+    const fixed = text.replace('--dprot', '--dport');
+    const result = reparseLines(broken, fixed, { firstLine: 3, oldLastLine: 3, newLastLine: 3 });
+    assert.ok(result);
+    assert.deepStrictEqual(canonical(result), canonical(parseDocument(fixed)));
+    const rebroken = reparseLines(result, text.replace('--dport 22', '--dport 22x'), {
+      firstLine: 2,
+      oldLastLine: 3,
+      newLastLine: 3,
+    });
+    assert.ok(rebroken);
+    assert.deepStrictEqual(
+      canonical(rebroken),
+      canonical(parseDocument(text.replace('--dport 22', '--dport 22x'))),
+    );
+  });
+
+  it('Should re-read an edited comment line and a blank line that becomes a comment', () => {
+    const text = doc(
+      '# Generated by iptables-save v1.8.9', //  0
+      '*filter', //                               1
+      '# allow ssh', //                           2
+      '', //                                      3
+      '-A INPUT -p tcp --dport 22 -j ACCEPT', //  4
+      'COMMIT', //                                5
+    );
+    const parsed = parseDocument(text);
+    const edited = text.replace('# allow ssh\n\n', '# allow SSH\n# from anywhere\n');
+    const result = reparseLines(parsed, edited, { firstLine: 2, oldLastLine: 3, newLastLine: 3 });
+    assert.ok(result);
+    assert.deepStrictEqual(canonical(result), canonical(parseDocument(edited)));
+    assert.strictEqual(result.ruleset, parsed.ruleset, 'comments leave the ruleset as it was');
+  });
+
+  describe('falls back to a full parse (returns undefined)', () => {
+    const text = doc(
+      '*nat', //                                         0
+      ':PREROUTING ACCEPT [0:0]', //                     1
+      ':KUBE-SVC-A - [0:0]', //                          2
+      ':KUBE-SEP-A - [0:0]', //                          3
+      ':KUBE-SEP-B - [0:0]', //                          4
+      '-A PREROUTING -j KUBE-SVC-A', //                  5
+      '-A KUBE-SVC-A -j KUBE-SEP-A', //                  6
+      '-A KUBE-SEP-A -p tcp -j DNAT --to-destination 10.0.0.1:80', // 7
+      'COMMIT', //                                       8
+    );
+    const parsed = parseDocument(text);
+    const sameLines = (line: number): ChangedLines => ({
+      firstLine: line,
+      oldLastLine: line,
+      newLastLine: line,
+    });
+
+    it('Should fall back when the edit adds a line (every later span would move)', () => {
+      const edited = text.replace('-A KUBE-SVC-A -j KUBE-SEP-A\n', '-A KUBE-SVC-A -j KUBE-SEP-A\n\n');
+      assert.strictEqual(
+        reparseLines(parsed, edited, { firstLine: 6, oldLastLine: 6, newLastLine: 7 }),
+        undefined,
+      );
+    });
+
+    it('Should fall back when a rule jumps to another chain (the jump graph changes)', () => {
+      const edited = text.replace('-j KUBE-SEP-A\n', '-j KUBE-SEP-B\n');
+      assert.strictEqual(reparseLines(parsed, edited, sameLines(6)), undefined);
+    });
+
+    it('Should fall back when a rule moves to another chain', () => {
+      const edited = text.replace('-A KUBE-SEP-A -p tcp', '-A KUBE-SEP-B -p tcp');
+      assert.strictEqual(reparseLines(parsed, edited, sameLines(7)), undefined);
+    });
+
+    it('Should fall back when a rule line becomes a comment', () => {
+      const edited = text.replace('-A KUBE-SEP-A -p tcp', '#A KUBE-SEP-A -p tcp');
+      assert.strictEqual(reparseLines(parsed, edited, sameLines(7)), undefined);
+    });
+
+    it('Should fall back when a chain declaration is edited', () => {
+      const edited = text.replace(':KUBE-SEP-B - [0:0]', ':KUBE-SEP-C - [0:0]');
+      assert.strictEqual(reparseLines(parsed, edited, sameLines(4)), undefined);
+    });
+
+    it('Should fall back when the new rule jumps to a chain no line declares', () => {
+      const withGoto = text.replace('-A KUBE-SVC-A -j KUBE-SEP-A', '-A KUBE-SVC-A -j ACCEPT');
+      const base = parseDocument(withGoto);
+      const edited = withGoto.replace('-A KUBE-SVC-A -j ACCEPT', '-A KUBE-SVC-A -j ACCEPTX');
+      assert.strictEqual(reparseLines(base, edited, sameLines(6)), undefined);
+    });
+
+    it('Should fall back in a block that deletes rules by specification (rule text has effects there)', () => {
+      const withDelete = text.replace(
+        'COMMIT',
+        '-D KUBE-SEP-A -p tcp -j DNAT --to-destination 10.0.0.1:80\nCOMMIT',
+      );
+      const base = parseDocument(withDelete);
+      const edited = withDelete.replace(
+        '--to-destination 10.0.0.1:80\n-D',
+        '--to-destination 10.0.0.2:80\n-D',
+      );
+      assert.strictEqual(reparseLines(base, edited, sameLines(7)), undefined);
+    });
+
+    it('Should fall back on a file with CRLF line ends', () => {
+      const crlf = text.replace(/\n/g, '\r\n');
+      const base = parseDocument(crlf);
+      const edited = crlf.replace('10.0.0.1:80', '10.0.0.9:80');
+      assert.strictEqual(reparseLines(base, edited, sameLines(7)), undefined);
+    });
+
+    it('Should fall back when the change does not match the text (wrong line count in the range)', () => {
+      const edited = text.replace('-A KUBE-SVC-A -j KUBE-SEP-A\n', '-A KUBE-SVC-A\n-j KUBE-SEP-A\n');
+      assert.strictEqual(reparseLines(parsed, edited, sameLines(6)), undefined);
+    });
+  });
+});
