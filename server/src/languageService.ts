@@ -129,10 +129,20 @@ export function createLanguageService(): LanguageService {
     parse: parseDocument,
     getFindings,
     getDiagnostics: (doc, uri, settings) =>
-      toDiagnostics(getFindings(doc, settings), uri, settings.diagnostics.disabledCodes),
+      toDiagnostics(
+        getFindings(doc, settings),
+        uri,
+        settings.diagnostics.disabledCodes,
+        settings.diagnostics.maxNumberOfProblems,
+      ),
     *getDiagnosticsInSlices(doc, uri, settings) {
       const findings = yield* getFindingsInSlices(doc, settings);
-      return toDiagnostics(findings, uri, settings.diagnostics.disabledCodes);
+      return toDiagnostics(
+        findings,
+        uri,
+        settings.diagnostics.disabledCodes,
+        settings.diagnostics.maxNumberOfProblems,
+      );
     },
     getCodeActions,
     getHover,

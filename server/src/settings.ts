@@ -6,8 +6,10 @@ export interface Settings {
   readonly diagnostics: {
     /** Diagnostic codes the user switched off. */
     readonly disabledCodes: ReadonlySet<string>;
-    /** Above this many UTF-16 code units only syntax is checked. */
+    /** Above this many UTF-16 code units only the syntax and Istio checks run. */
     readonly maxFileSizeForAnalysis: number;
+    /** At most this many diagnostics are published per document (errors first); a note says how many more. */
+    readonly maxNumberOfProblems: number;
   };
   readonly validation: {
     /**
@@ -22,6 +24,7 @@ export const defaultSettings: Settings = {
   diagnostics: {
     disabledCodes: new Set(),
     maxFileSizeForAnalysis: 5_000_000,
+    maxNumberOfProblems: 1000,
   },
   validation: { realTool: 'off' },
 };
@@ -34,6 +37,7 @@ export function parseSettings(raw: unknown): Settings {
     ? diagnostics.disabledCodes.filter((c): c is string => typeof c === 'string')
     : [];
   const maxSize = diagnostics.maxFileSizeForAnalysis;
+  const maxProblems = diagnostics.maxNumberOfProblems;
   const validation = isRecord(root.validation) ? root.validation : {};
   const realTool = validation.realTool;
   return {
@@ -43,6 +47,10 @@ export function parseSettings(raw: unknown): Settings {
         typeof maxSize === 'number' && Number.isFinite(maxSize) && maxSize >= 0
           ? maxSize
           : defaultSettings.diagnostics.maxFileSizeForAnalysis,
+      maxNumberOfProblems:
+        typeof maxProblems === 'number' && Number.isInteger(maxProblems) && maxProblems >= 1
+          ? maxProblems
+          : defaultSettings.diagnostics.maxNumberOfProblems,
     },
     validation: {
       realTool: realTool === 'test' || realTool === 'load' ? realTool : 'off',

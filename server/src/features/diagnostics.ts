@@ -1,16 +1,35 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { Finding } from '../analysis/findings';
+import type { Finding, Severity } from '../analysis/findings';
+import { finding } from '../analysis/findings';
 import { toLspDiagnostic } from './convert';
 
-/** Converts findings to LSP diagnostics, dropping the codes the user switched off. */
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/**
+ * Converts findings to LSP diagnostics, dropping the codes the user switched off. At most
+ * `maxProblems` are kept — errors first, then warnings, then the rest, each in document order — and a
+ * note on the first line says how many were left out: a kube-proxy dump with 40,000 findings would
+ * otherwise send a 40 MB notification on every edit and stall the editor.
+ */
 export function toDiagnostics(
   findings: readonly Finding[],
   uri: string,
   disabledCodes: ReadonlySet<string>,
+  maxProblems = Number.POSITIVE_INFINITY,
 ): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const f of findings) {
-    if (!disabledCodes.has(f.code)) diagnostics.push(toLspDiagnostic(f, uri));
-  }
-  return diagnostics;
+  const enabled = findings.filter((f) => !disabledCodes.has(f.code));
+  if (enabled.length <= maxProblems) return enabled.map((f) => toLspDiagnostic(f, uri));
+  const kept = enabled
+    .map((f, index) => ({ f, index }))
+    .sort((a, b) => severityRank[a.f.severity] - severityRank[b.f.severity] || a.index - b.index)
+    .slice(0, maxProblems)
+    .sort((a, b) => a.index - b.index)
+    .map(({ f }) => toLspDiagnostic(f, uri));
+  const omitted = enabled.length - maxProblems;
+  const note = finding(
+    'analysis.too-many-problems',
+    { line: 0, start: 0, end: 0 },
+    `${omitted.toLocaleString('en-US')} more problem(s) not shown: the editor shows at most ${maxProblems.toLocaleString('en-US')} (iptablesLens.diagnostics.maxNumberOfProblems), errors first. Run \`iptables-lens check\` for the full list.`,
+  );
+  return [toLspDiagnostic(note, uri), ...kept];
 }
