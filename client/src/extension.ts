@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { CrashPolicy } from './crashPolicy';
 import { registerTraceUi } from './trace/traceCommands';
 
 let client: LanguageClient | undefined;
@@ -10,6 +11,8 @@ let client: LanguageClient | undefined;
 /** How many crashes within `crashWindowMs` we tolerate before giving up and telling the user. */
 const maxCrashes = 5;
 const crashWindowMs = 3 * 60 * 1000;
+const restartedNotice = 'The iptables-lens language server stopped unexpectedly and was restarted.';
+const showOutput = 'Show Output';
 
 /**
  * Starts the bundled language server over IPC and registers the extension's commands. The client
@@ -28,7 +31,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       options: { execArgv: ['--nolazy', '--inspect=6019'] },
     },
   };
-  const crashes: number[] = [];
+  const crashPolicy = new CrashPolicy(maxCrashes, crashWindowMs);
+  /** Every crash notice shown, in order: the user-visible record the integration test reads. */
+  const crashNotices: string[] = [];
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'iptables' }],
     outputChannel: output,
@@ -36,17 +41,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),
       closed: () => {
-        const now = Date.now();
-        crashes.push(now);
-        while (crashes.length > 0 && now - crashes[0] > crashWindowMs) crashes.shift();
-        if (crashes.length > maxCrashes) {
-          return {
-            action: CloseAction.DoNotRestart,
-            message: `The iptables-lens server crashed ${crashes.length} times in 3 minutes; see the "iptables-lens" output. Run "iptables-lens: Restart Language Server" to try again.`,
-          };
+        const decision = crashPolicy.onCrash(Date.now());
+        if (decision === 'give-up') {
+          const message = `The iptables-lens server crashed ${crashPolicy.recentCrashes} times in 3 minutes; see the "iptables-lens" output. Run "iptables-lens: Restart Language Server" to try again.`;
+          crashNotices.push(message);
+          output.error(`Crash notice: ${message}`);
+          // Not handled: the client shows this message as an error and leaves the server stopped.
+          return { action: CloseAction.DoNotRestart, message };
         }
-        output.warn('Language server stopped; restarting it.');
-        return { action: CloseAction.Restart };
+        if (decision === 'restart-and-notify') {
+          crashNotices.push(restartedNotice);
+          output.warn(`Crash notice: ${restartedNotice}`);
+          void vscode.window.showWarningMessage(restartedNotice, showOutput).then((choice) => {
+            if (choice === showOutput) output.show(true);
+          });
+        } else {
+          output.warn(
+            'Language server stopped unexpectedly again; restarted it (the user was already told).',
+          );
+        }
+        // Handled: we told the user ourselves, so the client adds no notification of its own.
+        return { action: CloseAction.Restart, handled: true };
       },
     },
   };
@@ -55,9 +70,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('iptablesLens.restartServer', async () => {
       output.info('Restarting the language server on request.');
+      crashPolicy.reset();
       await client?.restart();
     }),
     vscode.commands.registerCommand('iptablesLens.showOutput', () => output.show(true)),
+    // Internal (not in the command palette): lets the integration test count what the user was shown.
+    vscode.commands.registerCommand('iptablesLens.internal.crashNotices', () => [...crashNotices]),
   );
   registerCommands(context, client);
   registerTraceUi(context, client);
