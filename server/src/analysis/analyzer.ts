@@ -57,7 +57,7 @@ export function* analyzeInSlices(
 }
 
 /** The visible note that some checks were skipped, on the first line, so the user knows why. */
-function sizeLimitFinding(doc: ParsedDocument, limit: number): Finding {
+export function sizeLimitFinding(doc: ParsedDocument, limit: number): Finding {
   const megabytes = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
   return finding(
     'analysis.size-limit',
@@ -71,7 +71,7 @@ function firstLineLength(text: string): number {
   return end < 0 ? text.length : end;
 }
 
-function internalErrorFinding(checkId: string, error: unknown): Finding {
+export function internalErrorFinding(checkId: string, error: unknown): Finding {
   const message = error instanceof Error ? error.message : String(error);
   return {
     code: 'internal.check-failed',

@@ -1,0 +1,78 @@
+import type { ParsedDocument } from '../parser/parseDocument';
+import { reparseOrigin } from '../parser/incremental';
+import type { AnalysisOptions } from './analyzer';
+import { analyze, internalErrorFinding, sizeLimitFinding } from './analyzer';
+import type { Check } from './check';
+import type { Finding } from './findings';
+import { istioChecks } from './checks/istio';
+
+/** What runs above the size limit besides the parser's problems, as in analyzeInSlices. */
+const checksAboveSizeLimit: readonly Check[] = istioChecks;
+
+/**
+ * The findings of `doc`, reusing `previousFindings` (the findings of `previous` under the same
+ * options) where that is cheaper than {@link analyze} and gives the same set of findings.
+ *
+ * Only above the size limit, where the findings are the syntax problems plus the Istio checks: when
+ * `doc` was made from `previous` by `reparseLines`, the syntax findings of the unchanged lines are
+ * kept as they are (already filtered and sorted), those of the changed lines are replaced, and the
+ * Istio checks run again — they classify the whole ruleset, which costs milliseconds on a
+ * 150,000-line dump. Everything else (small files, full re-parses) goes through `analyze`: the
+ * semantic checks look at chains and the jump graph, and proving an edit leaves them untouched is
+ * not cheaper than running them below the size limit.
+ */
+export function reanalyze(
+  previous: ParsedDocument,
+  previousFindings: readonly Finding[],
+  doc: ParsedDocument,
+  options: AnalysisOptions = {},
+): Finding[] {
+  const origin = reparseOrigin(doc);
+  const limit = options.maxSizeForAnalysis;
+  if (limit === undefined || doc.text.length <= limit || origin?.previous !== previous)
+    return analyze(doc, options);
+  const disabled = options.disabledCodes;
+  const wanted = (f: Finding): boolean => !disabled?.has(f.code);
+  const changed = origin.changedLines;
+  const syntax: Finding[] = [];
+  for (const f of previousFindings) if (isSyntaxFinding(f) && !changed.has(f.span.line)) syntax.push(f);
+  const fresh = doc.problems.filter((p) => changed.has(p.span.line) && wanted(p));
+  // The size note first, then the checks in their order: the order analyze puts them in.
+  const checked: Finding[] = [];
+  const note = sizeLimitFinding(doc, limit);
+  if (wanted(note)) checked.push(note);
+  for (const check of checksAboveSizeLimit) {
+    try {
+      for (const found of check.run({ doc })) if (wanted(found)) checked.push(found);
+    } catch (error) {
+      const failed = internalErrorFinding(check.id, error);
+      if (wanted(failed)) checked.push(failed);
+    }
+  }
+  // Same order as analyze: by position, syntax problems before check findings at equal positions.
+  return mergeByPosition(mergeByPosition(syntax, fresh.sort(byPosition)), checked.sort(byPosition));
+}
+
+/** Findings the parser produced (analyze puts doc.problems first; no check emits these codes). */
+function isSyntaxFinding(f: Finding): boolean {
+  return f.code.startsWith('syntax.') || f.code === 'internal.parser-failed';
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.span.line - b.span.line || a.span.start - b.span.start;
+}
+
+/** A stable merge of two lists sorted by position; on ties the first list's findings come first. */
+function mergeByPosition(first: readonly Finding[], second: readonly Finding[]): Finding[] {
+  if (second.length === 0) return first.slice();
+  const merged: Finding[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length && j < second.length) {
+    if (byPosition(second[j]!, first[i]!) < 0) merged.push(second[j++]!);
+    else merged.push(first[i++]!);
+  }
+  while (i < first.length) merged.push(first[i++]!);
+  while (j < second.length) merged.push(second[j++]!);
+  return merged;
+}
