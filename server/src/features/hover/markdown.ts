@@ -18,13 +18,22 @@ export interface HoverContent {
 }
 
 export function renderHover(content: HoverContent): string {
-  const parts: string[] = [`**${content.headline}**`];
+  const parts: string[] = [`**${withoutImages(content.headline)}**`];
   const details = (content.details ?? []).filter((d) => d.length > 0);
-  if (details.length > 0) parts.push(details.join('  \n'));
+  if (details.length > 0) parts.push(withoutImages(details.join('  \n')));
   if (content.code && content.code.length > 0) parts.push(['```', ...content.code, '```'].join('\n'));
-  for (const paragraph of content.after ?? []) if (paragraph.length > 0) parts.push(paragraph);
+  for (const paragraph of content.after ?? []) if (paragraph.length > 0) parts.push(withoutImages(paragraph));
   if (content.source) parts.push(`_Source: ${content.source}_`);
   return parts.join('\n\n');
+}
+
+/**
+ * Chain names, comments and other file text end up in the Markdown above; `![x](https://…)` there
+ * would make the editor fetch a remote image when the hover shows (a tracking pixel planted in a
+ * dump). Our own texts use no images, so every `![` is shown literally instead.
+ */
+function withoutImages(markdown: string): string {
+  return markdown.replace(/!\[/g, '!\\[');
 }
 
 export function toHover(content: HoverContent, span: Span): Hover {
