@@ -5,9 +5,14 @@ import { analyze, internalErrorFinding, sizeLimitFinding } from './analyzer';
 import type { Check } from './check';
 import type { Finding } from './findings';
 import { istioChecks } from './checks/istio';
+import { catalogueEntries } from '../istio/catalogue';
+import { preInpodChainPrefix } from '../istio/constants';
 
 /** What runs above the size limit besides the parser's problems, as in analyzeInSlices. */
 const checksAboveSizeLimit: readonly Check[] = istioChecks;
+
+/** `table chain` pairs Istio's rule catalogue has entries for: the only chains its recognizer reads rules of. */
+const catalogueChains: ReadonlySet<string> = new Set(catalogueEntries.map((e) => `${e.table} ${e.chain}`));
 
 /**
  * The findings of `doc`, reusing `previousFindings` (the findings of `previous` under the same
@@ -16,8 +21,9 @@ const checksAboveSizeLimit: readonly Check[] = istioChecks;
  * Only above the size limit, where the findings are the syntax problems plus the Istio checks: when
  * `doc` was made from `previous` by `reparseLines`, the syntax findings of the unchanged lines are
  * kept as they are (already filtered and sorted), those of the changed lines are replaced, and the
- * Istio checks run again — they classify the whole ruleset, which costs milliseconds on a
- * 150,000-line dump. Everything else (small files, full re-parses) goes through `analyze`: the
+ * Istio findings are kept when the edit touched no line the Istio checks read (a kube-proxy rule, a
+ * comment), else the Istio checks run again — their recognizer walks every rule of the ruleset,
+ * tens of milliseconds on a 150,000-line dump. Everything else (small files, full re-parses) goes through `analyze`: the
  * semantic checks look at chains and the jump graph, and proving an edit leaves them untouched is
  * not cheaper than running them below the size limit.
  */
@@ -41,16 +47,44 @@ export function reanalyze(
   const checked: Finding[] = [];
   const note = sizeLimitFinding(doc, limit);
   if (wanted(note)) checked.push(note);
-  for (const check of checksAboveSizeLimit) {
-    try {
-      for (const found of check.run({ doc })) if (wanted(found)) checked.push(found);
-    } catch (error) {
-      const failed = internalErrorFinding(check.id, error);
-      if (wanted(failed)) checked.push(failed);
+  // Reused only from findings made above the limit too: below it they hold every check's findings.
+  const previousAboveLimit = previous.text.length > limit;
+  if (
+    previousAboveLimit &&
+    [...changed].every((line) => isIstioNeutral(previous, line) && isIstioNeutral(doc, line))
+  ) {
+    // The Istio analysis reads no rule the edit touched: its findings are the previous ones.
+    for (const f of previousFindings) if (!isSyntaxFinding(f) && f.code !== note.code) checked.push(f);
+  } else {
+    for (const check of checksAboveSizeLimit) {
+      try {
+        for (const found of check.run({ doc })) if (wanted(found)) checked.push(found);
+      } catch (error) {
+        const failed = internalErrorFinding(check.id, error);
+        if (wanted(failed)) checked.push(failed);
+      }
     }
   }
   // Same order as analyze: by position, syntax problems before check findings at equal positions.
   return mergeByPosition(mergeByPosition(syntax, fresh.sort(byPosition)), checked.sort(byPosition));
+}
+
+/**
+ * Whether a line is invisible to the Istio checks: a comment or blank line in a file with rules
+ * (only a rule-less file's comments are read, by istio.empty-dump), or a rule of a user chain that
+ * Istio's catalogue does not name and that is not one of Istio's own chains (ISTIO_*, ztunnel-*).
+ * The recognizer reads rules of catalogue chains only; the foreign-rule checks read Istio's chains and
+ * the builtin chains that hold Istio's jumps; the guardrail check reads builtin filter chains.
+ */
+function isIstioNeutral(doc: ParsedDocument, line: number): boolean {
+  const node = doc.tree.lines[line];
+  if (node?.kind === 'blank' || node?.kind === 'comment') return doc.ruleset.rules.length > 0;
+  if (node?.kind !== 'command' || !node.rule) return false;
+  const table = doc.ruleset.tableAt(line);
+  const chain = table?.chains.get(node.rule.chain);
+  if (!table || !chain || chain.builtin) return false;
+  if (chain.name.startsWith('ISTIO') || chain.name.startsWith(preInpodChainPrefix)) return false;
+  return !catalogueChains.has(`${table.name} ${chain.name}`);
 }
 
 /** Findings the parser produced (analyze puts doc.problems first; no check emits these codes). */

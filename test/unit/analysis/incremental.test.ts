@@ -162,3 +162,42 @@ describe('incremental re-analysis (reanalyze)', () => {
     );
   });
 });
+
+describe('incremental re-analysis of edits the Istio checks do not read', () => {
+  const text = read('kube/kube-50x3.rules');
+  const previous = parseDocument(text);
+  /** A kube-proxy endpoint rule: a user chain Istio's catalogue does not name. */
+  const line = previous.tree.lines.findIndex((n) => n.kind === 'command' && n.rule?.target?.kind === 'DNAT');
+  const lines = text.split('\n');
+  lines[line] = lines[line]!.replace('--to-destination 10.', '--to-destination 11.');
+  const edited = lines.join('\n');
+  const change = { firstLine: line, oldLastLine: line, newLastLine: line };
+
+  it('Should reuse the previous Istio findings when a kube-proxy rule is edited', () => {
+    const options = { maxSizeForAnalysis: 1000 };
+    const previousFindings = analyze(previous, options);
+    const istio = previousFindings.filter((f) => f.code.startsWith('istio.'));
+    assert.ok(istio.length > 0, 'the dump has Istio findings to reuse');
+    const doc = reparseLines(previous, edited, change)!;
+    const found = reanalyze(previous, previousFindings, doc, options);
+    for (const f of istio) assert.ok(found.includes(f), `${f.code} is the same object`);
+    assert.deepStrictEqual(asSet(found), asSet(analyze(parseDocument(edited), options)));
+  });
+
+  it('Should not reuse findings of a previous version that was below the size limit', () => {
+    // The edit adds one character: the previous text is at the limit, the new one just above it.
+    const grown = edited.replace('--to-destination 11.', '--to-destination 111.');
+    const options = { maxSizeForAnalysis: text.length };
+    const previousFindings = analyze(previous, options);
+    assert.ok(
+      !previousFindings.some((f) => f.code === 'analysis.size-limit'),
+      'the previous version is below the limit',
+    );
+    const doc = reparseLines(previous, grown, change)!;
+    assert.ok(doc);
+    assert.deepStrictEqual(
+      asSet(reanalyze(previous, previousFindings, doc, options)),
+      asSet(analyze(parseDocument(grown), options)),
+    );
+  });
+});
