@@ -59,7 +59,7 @@ export interface TableContext {
   readonly tableByName: ReadonlyMap<string, TableModel>;
   readonly recognized: readonly RecognizedRule[];
   readonly duplicates: readonly DuplicateRule[];
-  /** Rules not recognised as Istio's, in every chain. */
+  /** Rules not recognised as Istio's, in the chains Istio writes rules to (those its catalogue names). */
   readonly unrecognized: readonly Rule[];
   /** The variable values this context uses (file majority, defaults where absent). */
   readonly values: TemplateValues;
@@ -95,6 +95,27 @@ interface Candidate {
   readonly valueDiffs: number;
 }
 
+/** The template shapes of the catalogue, by table and family, grouped by chain; built once each. */
+const shapesCache = new Map<string, ReadonlyMap<string, readonly TemplateShape[]>>();
+
+function catalogueShapes(table: string, family: Family): ReadonlyMap<string, readonly TemplateShape[]> {
+  const key = `${family}|${table}`;
+  let byChain = shapesCache.get(key);
+  if (byChain) return byChain;
+  const grouped = new Map<string, TemplateShape[]>();
+  for (const entry of catalogueEntries) {
+    if (entry.table !== table) continue;
+    const shape = templateShape(entry, family);
+    if (!shape) continue;
+    const list = grouped.get(entry.chain);
+    if (list) list.push(shape);
+    else grouped.set(entry.chain, [shape]);
+  }
+  byChain = grouped;
+  shapesCache.set(key, byChain);
+  return byChain;
+}
+
 /** At most this many facet keys may differ for a line to count as an altered Istio rule. */
 const maxShapeDistance = 1;
 
@@ -113,16 +134,14 @@ export function recognizeContext(
   const candidates: Candidate[] = [];
   const allRules: { rule: Rule; table: TableModel }[] = [];
   for (const table of tables) {
-    const entries = catalogueEntries.filter((e) => e.table === table.name);
+    const shapesByChain = catalogueShapes(table.name, family);
     for (const chain of table.chains.values()) {
-      const shapes = entries
-        .filter((e) => e.chain === chain.name)
-        .map((e) => templateShape(e, family))
-        .filter((s): s is TemplateShape => s !== undefined);
+      // A kube-proxy node dump has 40,000 chains Istio never writes to: skipped without a look.
+      const shapes = shapesByChain.get(chain.name);
+      if (!shapes) continue;
       for (const rule of chain.rules) {
         const ruleIndex = allRules.length;
         allRules.push({ rule, table });
-        if (shapes.length === 0) continue;
         const facets = ruleFacets(rule);
         const keys = facetKeys(facets);
         for (const shape of shapes) {
