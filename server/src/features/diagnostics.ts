@@ -3,7 +3,7 @@ import type { Finding, Severity } from '../analysis/findings';
 import { finding } from '../analysis/findings';
 import { toLspDiagnostic } from './convert';
 
-const severityRank: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+const severities: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 
 /**
  * Converts findings to LSP diagnostics, dropping the codes the user switched off. At most
@@ -19,12 +19,19 @@ export function toDiagnostics(
 ): Diagnostic[] {
   const enabled = findings.filter((f) => !disabledCodes.has(f.code));
   if (enabled.length <= maxProblems) return enabled.map((f) => toLspDiagnostic(f, uri));
-  const kept = enabled
-    .map((f, index) => ({ f, index }))
-    .sort((a, b) => severityRank[a.f.severity] - severityRank[b.f.severity] || a.index - b.index)
-    .slice(0, maxProblems)
-    .sort((a, b) => a.index - b.index)
-    .map(({ f }) => toLspDiagnostic(f, uri));
+  // One pass per severity, most severe first, marking what fits; then the marked ones in document order.
+  const keep = new Uint8Array(enabled.length);
+  let budget = maxProblems;
+  for (const severity of severities) {
+    for (let i = 0; i < enabled.length && budget > 0; i++) {
+      if (enabled[i]!.severity === severity) {
+        keep[i] = 1;
+        budget--;
+      }
+    }
+  }
+  const kept: Diagnostic[] = [];
+  for (let i = 0; i < enabled.length; i++) if (keep[i]) kept.push(toLspDiagnostic(enabled[i]!, uri));
   const omitted = enabled.length - maxProblems;
   const note = finding(
     'analysis.too-many-problems',
