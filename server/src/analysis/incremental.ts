@@ -40,9 +40,11 @@ export function reanalyze(
   const disabled = options.disabledCodes;
   const wanted = (f: Finding): boolean => !disabled?.has(f.code);
   const changed = origin.changedLines;
-  const syntax: Finding[] = [];
-  for (const f of previousFindings) if (isSyntaxFinding(f) && !changed.has(f.span.line)) syntax.push(f);
-  const fresh = doc.problems.filter((p) => changed.has(p.span.line) && wanted(p));
+  // The re-parse hands on the previous problem list when the changed lines have none, old or new.
+  const fresh =
+    doc.problems === previous.problems
+      ? []
+      : doc.problems.filter((p) => changed.has(p.span.line) && wanted(p));
   // The size note first, then the checks in their order: the order analyze puts them in.
   const checked: Finding[] = [];
   const note = sizeLimitFinding(doc, limit);
@@ -66,7 +68,16 @@ export function reanalyze(
     }
   }
   // Same order as analyze: by position, syntax problems before check findings at equal positions.
-  return mergeByPosition(mergeByPosition(syntax, fresh.sort(byPosition)), checked.sort(byPosition));
+  const added = fresh.sort(byPosition).concat(checked.sort(byPosition)).sort(byPosition);
+  const merged: Finding[] = [];
+  let next = 0;
+  for (const f of previousFindings) {
+    if (!isSyntaxFinding(f) || changed.has(f.span.line)) continue;
+    while (next < added.length && byPosition(added[next]!, f) < 0) merged.push(added[next++]!);
+    merged.push(f);
+  }
+  while (next < added.length) merged.push(added[next++]!);
+  return merged;
 }
 
 /**
@@ -94,19 +105,4 @@ function isSyntaxFinding(f: Finding): boolean {
 
 function byPosition(a: Finding, b: Finding): number {
   return a.span.line - b.span.line || a.span.start - b.span.start;
-}
-
-/** A stable merge of two lists sorted by position; on ties the first list's findings come first. */
-function mergeByPosition(first: readonly Finding[], second: readonly Finding[]): Finding[] {
-  if (second.length === 0) return first.slice();
-  const merged: Finding[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < first.length && j < second.length) {
-    if (byPosition(second[j]!, first[i]!) < 0) merged.push(second[j++]!);
-    else merged.push(first[i++]!);
-  }
-  while (i < first.length) merged.push(first[i++]!);
-  while (j < second.length) merged.push(second[j++]!);
-  return merged;
 }
