@@ -445,7 +445,11 @@ function indexOfRuleAtLine(rules: readonly Rule[], line: number): number {
   return -1;
 }
 
-/** Offsets where each line starts, plus one past the end (so line i spans starts[i]..starts[i+1]-1). */
+/**
+ * Offsets where each line starts, plus one past the end (so line i spans starts[i]..starts[i+1]-1).
+ * Only called for texts without carriage returns (CRLF documents are re-parsed in full), so every
+ * line ends with a single \n.
+ */
 function lineStartsOf(doc: ParsedDocument): Int32Array {
   const cached = lineStartsByDocument.get(doc);
   if (cached) return cached;
@@ -453,13 +457,8 @@ function lineStartsOf(doc: ParsedDocument): Int32Array {
   const count = doc.tree.lines.length;
   const starts = new Int32Array(count + 1);
   let line = 0;
-  for (let i = 0; i < text.length && line < count; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a || c === 0x0d) {
-      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
-      starts[++line] = i + 1;
-    }
-  }
+  for (let i = text.indexOf('\n'); i >= 0 && line < count - 1; i = text.indexOf('\n', i + 1))
+    starts[++line] = i + 1;
   starts[count] = text.length + 1;
   lineStartsByDocument.set(doc, starts);
   return starts;
