@@ -138,7 +138,7 @@ describe('incremental re-parse (reparseLines)', () => {
           incremental++;
           assert.deepStrictEqual(canonical(result.parsed), canonical(parseDocument(edited)), json(e));
         }),
-        { seed: 8081, numRuns: 80 },
+        { seed: 8081, numRuns: 50 },
       );
       // The previous document is never changed, whatever the re-parses did.
       assert.deepStrictEqual(canonical(base), before, `${name}: the previous parse was modified`);
