@@ -22,16 +22,23 @@ function isSpan(value: object): value is Span {
   return typeof v.line === 'number' && typeof v.start === 'number' && typeof v.end === 'number';
 }
 
-/** `0 <= line < line count` and `0 <= start <= end <= line length`. */
+/**
+ * Why a span is outside the document, or undefined when it is inside (`0 <= line < line count`,
+ * `0 <= start <= end <= line length`, all integers). Messages are built only on failure: these
+ * checks run on every span of 10,000-chain documents.
+ */
+function spanProblem(s: Span, lines: readonly string[]): string | undefined {
+  if (!Number.isInteger(s.line) || s.line < 0 || s.line >= lines.length)
+    return `is on no line of ${lines.length}`;
+  if (!Number.isInteger(s.start) || !Number.isInteger(s.end)) return 'has fractional columns';
+  if (s.start < 0 || s.start > s.end) return 'is reversed or negative';
+  if (s.end > lines[s.line].length) return `runs past the line end ${lines[s.line].length}`;
+  return undefined;
+}
+
 export function assertSpanInside(s: Span, lines: readonly string[], what: string): void {
-  const where = `${what}: span ${JSON.stringify(s)}`;
-  assert.ok(
-    Number.isInteger(s.line) && s.line >= 0 && s.line < lines.length,
-    `${where} is on no line of ${lines.length}`,
-  );
-  assert.ok(Number.isInteger(s.start) && Number.isInteger(s.end), `${where} has fractional columns`);
-  assert.ok(0 <= s.start && s.start <= s.end, `${where} is reversed or negative`);
-  assert.ok(s.end <= lines[s.line].length, `${where} runs past the line end ${lines[s.line].length}`);
+  const problem = spanProblem(s, lines);
+  if (problem) assert.fail(`${what}: span ${JSON.stringify(s)} ${problem}`);
 }
 
 /**
@@ -44,11 +51,9 @@ export function assertPositionInside(
   what: string,
   allowEndOfDocument = false,
 ): void {
-  const where = `${what}: position ${JSON.stringify(p)}`;
-  assert.ok(Number.isInteger(p.line) && Number.isInteger(p.character), `${where} is not integral`);
   if (allowEndOfDocument && p.line === lines.length && p.character === 0) return;
-  assert.ok(p.line >= 0 && p.line < lines.length, `${where} is on no line of ${lines.length}`);
-  assert.ok(p.character >= 0 && p.character <= lines[p.line].length, `${where} is past the line end`);
+  const problem = spanProblem({ line: p.line, start: p.character, end: p.character }, lines);
+  if (problem) assert.fail(`${what}: position ${JSON.stringify(p)} ${problem}`);
 }
 
 function comparePositions(a: Position, b: Position): number {
@@ -61,9 +66,9 @@ export function assertRangeInside(
   what: string,
   allowEndOfDocument = false,
 ): void {
-  assertPositionInside(r.start, lines, `${what} start`);
-  assertPositionInside(r.end, lines, `${what} end`, allowEndOfDocument);
-  assert.ok(comparePositions(r.start, r.end) <= 0, `${what}: range ${JSON.stringify(r)} is reversed`);
+  assertPositionInside(r.start, lines, what);
+  assertPositionInside(r.end, lines, what, allowEndOfDocument);
+  if (comparePositions(r.start, r.end) > 0) assert.fail(`${what}: range ${JSON.stringify(r)} is reversed`);
 }
 
 /**
@@ -150,7 +155,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   });
   resolved.sort((a, b) => a.from - b.from || a.to - b.to);
   for (let i = 1; i < resolved.length; i++)
-    assert.ok(resolved[i - 1].to <= resolved[i].from, `edits ${JSON.stringify(edits)} overlap`);
+    if (resolved[i - 1].to > resolved[i].from) assert.fail(`edits ${JSON.stringify(edits)} overlap`);
   let result = '';
   let cursor = 0;
   for (const e of resolved) {
