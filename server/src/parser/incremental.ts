@@ -40,11 +40,13 @@ const lineStartsByDocument = new WeakMap<ParsedDocument, Int32Array>();
  */
 const lineages = new WeakMap<Ruleset, { root: Ruleset; rulesByLine: ReadonlyMap<number, Rule> }>();
 
-/** For a document made by reparseLines: the document it was made from and the lines it re-read. */
-const origins = new WeakMap<
-  ParsedDocument,
-  { readonly previous: WeakRef<ParsedDocument>; readonly changedLines: ReadonlySet<number> }
->();
+/**
+ * For a document made by reparseLines: the document it was made from and the lines it re-read. The
+ * previous document is held strongly, so the findings cached for it are still there when the new
+ * version is analysed; the previous document's own origin is dropped then, so a run of edits keeps
+ * one earlier version alive, not all of them.
+ */
+const origins = new WeakMap<ParsedDocument, ReparseOrigin>();
 
 /** Per syntax tree: table blocks (by index) holding -E or -D by specification, whose effects depend on rule text. */
 const textSensitiveBlocks = new WeakMap<readonly LineNode[], Map<number, boolean>>();
@@ -61,9 +63,7 @@ export interface ReparseOrigin {
  * for a document from a full parse. Lets the analysis reuse the previous findings for the other lines.
  */
 export function reparseOrigin(doc: ParsedDocument): ReparseOrigin | undefined {
-  const origin = origins.get(doc);
-  const previous = origin?.previous.deref();
-  return previous && { previous, changedLines: origin!.changedLines };
+  return origins.get(doc);
 }
 
 /** A rule the edit replaced, and the table block it lives in. */
@@ -150,8 +150,8 @@ class LineReparser {
       problems,
     };
     lineStartsByDocument.set(parsed, this.shiftedStarts(oldStarts, newLines));
-    // Weakly: a chain of versions must not keep every earlier 16 MB text alive.
-    origins.set(parsed, { previous: new WeakRef(this.previous), changedLines: changed });
+    origins.set(parsed, { previous: this.previous, changedLines: changed });
+    origins.delete(this.previous);
     const sensitive = textSensitiveBlocks.get(this.lines);
     if (sensitive) textSensitiveBlocks.set(lines, sensitive);
     return parsed;

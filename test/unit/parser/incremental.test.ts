@@ -183,6 +183,23 @@ describe('incremental re-parse (reparseLines)', () => {
     assert.deepStrictEqual(reparseOrigin(result)?.changedLines, new Set([line]));
   });
 
+  it("Should link a re-parse to the version it came from, and drop that version's own link", () => {
+    const text = doc(
+      '*filter', //                                  0
+      '-A INPUT -p tcp --dport 22 -j ACCEPT', //     1
+      'COMMIT', //                                   2
+    );
+    const v1 = parseDocument(text);
+    const change = { firstLine: 1, oldLastLine: 1, newLastLine: 1 };
+    const v2 = reparseLines(v1, text.replace('22', '23'), change)!;
+    assert.strictEqual(reparseOrigin(v2)?.previous, v1);
+    const v3 = reparseLines(v2, text.replace('22', '24'), change)!;
+    assert.strictEqual(reparseOrigin(v3)?.previous, v2);
+    // v3 keeps v2 alive, and v2 no longer keeps v1: a run of edits holds one earlier version.
+    assert.strictEqual(reparseOrigin(v2), undefined);
+    assert.strictEqual(reparseOrigin(v1), undefined);
+  });
+
   it('Should replace the problems of an edited rule and keep those of the other lines', () => {
     const text = doc(
       '*filter', //                                   0
