@@ -21,6 +21,8 @@ import type { ChangedLines } from './model/span';
 import { parseDocument } from './parser/parseDocument';
 import type { Finding } from './analysis/findings';
 import { analyzeInSlices } from './analysis/analyzer';
+import { reanalyze } from './analysis/incremental';
+import { reparseLines, reparseOrigin } from './parser/incremental';
 import type { Settings } from './settings';
 import { toDiagnostics } from './features/diagnostics';
 import { getCodeActions } from './features/codeActions';
@@ -112,7 +114,13 @@ export function createLanguageService(): LanguageService {
     const maxSize = settings.diagnostics.maxFileSizeForAnalysis;
     const cached = findingsCache.get(doc);
     if (cached && cached.maxSize === maxSize) return cached.findings;
-    const findings = yield* analyzeInSlices(doc, { maxSizeForAnalysis: maxSize });
+    // After a small edit, the findings of the version it was made from cover the untouched lines.
+    const origin = reparseOrigin(doc);
+    const before = origin && findingsCache.get(origin.previous);
+    const findings =
+      origin && before && before.maxSize === maxSize
+        ? reanalyze(origin.previous, before.findings, doc, { maxSizeForAnalysis: maxSize })
+        : yield* analyzeInSlices(doc, { maxSizeForAnalysis: maxSize });
     findingsCache.set(doc, { maxSize, findings });
     return findings;
   }
@@ -163,6 +171,6 @@ export function createLanguageService(): LanguageService {
     getExpectedRuleSet,
     getClassification: (doc) => analyzeIstio(doc).label,
     getSemanticTokens,
-    reparse: () => undefined,
+    reparse: (previous, text, changed) => reparseLines(previous, text, changed),
   };
 }

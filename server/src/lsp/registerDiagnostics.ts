@@ -4,8 +4,13 @@ import type { ServerContext } from './context';
 import { logError } from './runSafe';
 import { runInSlices } from './sliceRunner';
 
-/** Delay after the last keystroke before re-checking, so typing in a huge dump stays fluid. */
-const debounceMs = 200;
+/**
+ * Delay after an edit before re-checking. Zero: edits that arrive in one burst of messages are still
+ * coalesced (the timer fires after them), a small edit re-parses only its lines, and a full re-parse of
+ * a huge dump is dropped at its next 20 ms slice when the next keystroke arrives, so typing stays
+ * fluid without a debounce that would delay every diagnostic.
+ */
+const debounceMs = 0;
 
 export interface PublishedDiagnostics {
   /** The diagnostics last sent for a document (code actions use them for fix-all). */
