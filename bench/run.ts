@@ -6,7 +6,7 @@
  *
  * Knobs (environment): IPL_BENCH_SERVICES=1000,10000,30000 (dump sizes, in services; ~15 lines each),
  * IPL_BENCH_RUNS=3 (repeats of open/CLI/parse/iptables-restore; medians), IPL_BENCH_POSITIONS=200,
- * IPL_BENCH_EDITS=30, IPL_BENCH_TRACES=20.
+ * IPL_BENCH_EDITS=30, IPL_BENCH_TRACES=20, IPL_BENCH_WHOLE_DOCUMENT_RUNS=20 (code lens, document symbols).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -45,7 +45,7 @@ const positions = numberSetting('IPL_BENCH_POSITIONS', 200);
 const edits = numberSetting('IPL_BENCH_EDITS', 30);
 const traces = numberSetting('IPL_BENCH_TRACES', 20);
 /** Whole-document requests (code lens, document symbols) cost more per call; fewer repeats keep the run short. */
-const wholeDocumentRuns = numberSetting('IPL_BENCH_WHOLE_DOCUMENT_RUNS', 30);
+const wholeDocumentRuns = numberSetting('IPL_BENCH_WHOLE_DOCUMENT_RUNS', 20);
 const pingIntervalMs = 50;
 const resultsDir = path.join(__dirname, 'results');
 

@@ -9,6 +9,7 @@ export interface CliResult {
   readonly dump: Dump;
   readonly runs: readonly ProcessRun[];
   readonly medianMs: number;
+  readonly medianCpuMs: number;
   readonly medianPeakRssKiB: number;
   readonly exitCodes: readonly number[];
 }
@@ -23,6 +24,7 @@ export async function measureCli(dump: Dump, runs: number): Promise<CliResult> {
     dump,
     runs: results,
     medianMs: median(results.map((r) => r.wallMs)),
+    medianCpuMs: median(results.map((r) => r.cpuMs)),
     medianPeakRssKiB: median(results.map((r) => r.peakRssKiB)),
     exitCodes: results.map((r) => r.exitCode),
   };

@@ -11,6 +11,8 @@ import {
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
 const root = path.resolve(__dirname, '..', '..');
+/** USER_HZ is 100 on every Linux architecture Node runs on, so a clock tick is 10 ms. */
+const clockTickMs = 10;
 
 /** The bundled server the extension ships; `npm run bench` builds it first. */
 export const serverBundle = path.join(root, 'dist', 'server.js');
@@ -183,6 +185,21 @@ export class LspSession {
       const status = fs.readFileSync(`/proc/${this.process.pid}/status`, 'utf8');
       const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
       return match ? Number(match[1]) : NaN;
+    } catch {
+      return NaN;
+    }
+  }
+
+  /**
+   * CPU time (user + system) the server process has used so far, from /proc/<pid>/stat (fields 14
+   * and 15, in clock ticks of 10 ms). Unlike wall time it does not grow when other jobs share the CPUs.
+   */
+  cpuMs(): number {
+    try {
+      const stat = fs.readFileSync(`/proc/${this.process.pid}/stat`, 'utf8');
+      // Fields after the parenthesised command name, which may itself contain spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * clockTickMs;
     } catch {
       return NaN;
     }

@@ -10,6 +10,7 @@ export interface NativeResult {
   readonly dump: Dump;
   readonly runs: readonly ProcessRun[];
   readonly medianMs: number;
+  readonly medianCpuMs: number;
   readonly medianPeakRssKiB: number;
   /** Whether every run exited 0 (the file passed `--test`). */
   readonly accepted: boolean;
@@ -33,6 +34,7 @@ export async function measureNative(tool: NativeTool, dump: Dump, runs: number):
     dump,
     runs: results,
     medianMs: median(results.map((r) => r.wallMs)),
+    medianCpuMs: median(results.map((r) => r.cpuMs)),
     medianPeakRssKiB: median(results.map((r) => r.peakRssKiB)),
     accepted: failed === undefined,
     error: failed?.stderrTail ?? '',

@@ -6,6 +6,8 @@ import { median } from './stats';
 /** One didOpen → publishDiagnostics measurement on a fresh server. */
 export interface OpenSample {
   readonly ms: number;
+  /** Server CPU time (user + system) from didOpen to the diagnostics. */
+  readonly cpuMs: number;
   readonly peakRssKiB: number;
   readonly diagnostics: number;
   readonly progressNotifications: number;
@@ -16,6 +18,7 @@ export interface OpenResult {
   readonly dump: Dump;
   readonly samples: readonly OpenSample[];
   readonly medianMs: number;
+  readonly medianCpuMs: number;
   readonly medianPeakRssKiB: number;
 }
 
@@ -35,10 +38,12 @@ export async function measureOpen(dump: Dump, runs: number): Promise<OpenResult>
     try {
       await session.initialize();
       const published = session.diagnosticsFor(uri, 1, openTimeoutMs);
+      const cpuBefore = session.cpuMs();
       const sentAt = await session.open(uri, text);
       const arrivedAt = await published;
       samples.push({
         ms: arrivedAt - sentAt,
+        cpuMs: session.cpuMs() - cpuBefore,
         peakRssKiB: session.peakRssKiB(),
         diagnostics: session.diagnosticCounts.get(uri) ?? 0,
         progressNotifications: session.progress.notifications,
@@ -52,6 +57,7 @@ export async function measureOpen(dump: Dump, runs: number): Promise<OpenResult>
     dump,
     samples,
     medianMs: median(samples.map((s) => s.ms)),
+    medianCpuMs: median(samples.map((s) => s.cpuMs)),
     medianPeakRssKiB: median(samples.map((s) => s.peakRssKiB)),
   };
 }

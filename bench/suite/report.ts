@@ -61,15 +61,16 @@ function openSection(r: SuiteResults): string[] {
   const out = [
     '### 1. Open → diagnostics (fresh `dist/server.js --stdio` per run) vs `iptables-nft-restore --test`',
     '',
-    '| dump | lines | MB | ours: didOpen → diagnostics | ours: server peak RSS | nft --test: wall | nft: peak RSS | time ours/nft | memory ours/nft | diagnostics |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| dump | lines | MB | ours: didOpen → diagnostics (server CPU) | ours: server peak RSS | nft --test: wall (CPU) | nft: peak RSS | wall ours/nft | CPU ours/nft | memory ours/nft | diagnostics |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const open of r.open) {
     const nft = r.nft.find((n) => n.dump.file === open.dump.file);
     out.push(
-      `| ${open.dump.label} | ${lines(open.dump.lines)} | ${(open.dump.bytes / 1e6).toFixed(1)} | ${s(open.medianMs)} | ` +
-        `${mb(open.medianPeakRssKiB)} | ${nft ? s(nft.medianMs) : '–'}${nft && !nft.accepted ? ' (rejected)' : ''} | ` +
+      `| ${open.dump.label} | ${lines(open.dump.lines)} | ${(open.dump.bytes / 1e6).toFixed(1)} | ${s(open.medianMs)} (${s(open.medianCpuMs)}) | ` +
+        `${mb(open.medianPeakRssKiB)} | ${nft ? `${s(nft.medianMs)} (${s(nft.medianCpuMs)})` : '–'}${nft && !nft.accepted ? ' (rejected)' : ''} | ` +
         `${nft ? mb(nft.medianPeakRssKiB) : '–'} | ${nft ? ratio(open.medianMs, nft.medianMs) : '–'} | ` +
+        `${nft ? ratio(open.medianCpuMs, nft.medianCpuMs) : '–'} | ` +
         `${nft ? ratio(open.medianPeakRssKiB, nft.medianPeakRssKiB) : '–'} | ${open.samples[0]?.diagnostics ?? '–'} |`,
     );
   }
@@ -77,16 +78,18 @@ function openSection(r: SuiteResults): string[] {
     '',
     'iptables-legacy-restore --test on the same dumps, and on the dumps with repeated `:CHAIN` lines dropped:',
     '',
-    '| dump | lines | legacy: result | legacy: wall | legacy: peak RSS | ours: didOpen → diagnostics | ours: peak RSS | time ours/legacy | memory ours/legacy |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| dump | lines | legacy: result | legacy: wall (CPU) | legacy: peak RSS | ours: didOpen → diagnostics (server CPU) | ours: peak RSS | wall ours/legacy | CPU ours/legacy | memory ours/legacy |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const legacy of [...r.legacy, ...r.legacyUnique]) {
     const ours = [...r.open, ...r.openUnique].find((o) => o.dump.file === legacy.dump.file);
     const result = legacy.accepted ? 'accepted' : `rejected: ${legacy.error.replace(/\|/g, '\\|')}`;
     out.push(
-      `| ${legacy.dump.label} | ${lines(legacy.dump.lines)} | ${result} | ${s(legacy.medianMs)} | ${mb(legacy.medianPeakRssKiB)} | ` +
-        `${ours ? s(ours.medianMs) : '–'} | ${ours ? mb(ours.medianPeakRssKiB) : '–'} | ` +
+      `| ${legacy.dump.label} | ${lines(legacy.dump.lines)} | ${result} | ${s(legacy.medianMs)} (${s(legacy.medianCpuMs)}) | ` +
+        `${mb(legacy.medianPeakRssKiB)} | ${ours ? `${s(ours.medianMs)} (${s(ours.medianCpuMs)})` : '–'} | ` +
+        `${ours ? mb(ours.medianPeakRssKiB) : '–'} | ` +
         `${ours && legacy.accepted ? ratio(ours.medianMs, legacy.medianMs) : '–'} | ` +
+        `${ours && legacy.accepted ? ratio(ours.medianCpuMs, legacy.medianCpuMs) : '–'} | ` +
         `${ours && legacy.accepted ? ratio(ours.medianPeakRssKiB, legacy.medianPeakRssKiB) : '–'} |`,
     );
   }
@@ -129,13 +132,13 @@ function traceSection(r: SuiteResults): string[] {
   const out = [
     '### 4. `iptables/trace` to the last service in KUBE-SERVICES',
     '',
-    '| dump | packet | first | median | p90 | max | outcome |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    '| dump | packet | first | median | p90 | max | answer size | outcome |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const t of r.traces) {
     out.push(
       `| ${t.dump.label} | \`${t.packet}\` | ${ms(t.firstMs)} ms | ${ms(t.medianMs)} ms (${t.count}) | ${ms(t.p90Ms)} ms | ` +
-        `${ms(t.maxMs)} ms | ${t.outcome} |`,
+        `${ms(t.maxMs)} ms | ${(t.responseBytes / 1e6).toFixed(1)} MB | ${t.outcome} |`,
     );
   }
   return out;
@@ -145,12 +148,12 @@ function cliSection(r: SuiteResults): string[] {
   const out = [
     '### 5. CLI `node dist/cli.js check FILE`',
     '',
-    '| dump | lines | wall | peak RSS | exit codes |',
-    '| --- | ---: | ---: | ---: | --- |',
+    '| dump | lines | wall | CPU | peak RSS | exit codes |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const c of r.cli) {
     out.push(
-      `| ${c.dump.label} | ${lines(c.dump.lines)} | ${s(c.medianMs)} | ${mb(c.medianPeakRssKiB)} | ${c.exitCodes.join(', ')} |`,
+      `| ${c.dump.label} | ${lines(c.dump.lines)} | ${s(c.medianMs)} | ${s(c.medianCpuMs)} | ${mb(c.medianPeakRssKiB)} | ${c.exitCodes.join(', ')} |`,
     );
   }
   return out;
@@ -163,17 +166,36 @@ interface Series {
 
 function scalingSection(r: SuiteResults): string[] {
   const series: Series[] = [
-    { name: 'open → diagnostics (LSP)', points: r.open.map((o) => ({ dump: o.dump, time: o.medianMs })) },
+    {
+      name: 'open → diagnostics (LSP, wall)',
+      points: r.open.map((o) => ({ dump: o.dump, time: o.medianMs })),
+    },
+    {
+      name: 'open → diagnostics (server CPU)',
+      points: r.open.map((o) => ({ dump: o.dump, time: o.medianCpuMs })),
+    },
     {
       name: 'parseDocument (in-process, wall)',
       points: r.parse.map((p) => ({ dump: p.dump, time: p.medianParseMs })),
+    },
+    {
+      name: 'parseDocument (in-process, CPU)',
+      points: r.parse.map((p) => ({ dump: p.dump, time: p.medianParseCpuMs })),
     },
     {
       name: 'analyze (in-process, wall)',
       points: r.parse.map((p) => ({ dump: p.dump, time: p.medianAnalyzeMs })),
     },
     { name: 'CLI check (wall)', points: r.cli.map((c) => ({ dump: c.dump, time: c.medianMs })) },
-    { name: 'iptables-nft-restore --test', points: r.nft.map((n) => ({ dump: n.dump, time: n.medianMs })) },
+    { name: 'CLI check (CPU)', points: r.cli.map((c) => ({ dump: c.dump, time: c.medianCpuMs })) },
+    {
+      name: 'iptables-nft-restore --test (wall)',
+      points: r.nft.map((n) => ({ dump: n.dump, time: n.medianMs })),
+    },
+    {
+      name: 'iptables-nft-restore --test (CPU)',
+      points: r.nft.map((n) => ({ dump: n.dump, time: n.medianCpuMs })),
+    },
   ];
   const labels = r.dumps.map((d) => d.label);
   const steps = r.dumps
@@ -222,7 +244,8 @@ function targetsSection(r: SuiteResults): string[] {
     const memoryOk = open.medianPeakRssKiB <= nft.medianPeakRssKiB;
     out.push(
       `- Open → diagnostics on ${open.dump.label} at most half of \`iptables-restore --test\`, memory no higher: ` +
-        `time ${met(timeOk)} (${s(open.medianMs)} vs ${s(nft.medianMs)}, ${ratio(open.medianMs, nft.medianMs)}; target ≤ 0.5×), ` +
+        `time ${met(timeOk)} (${s(open.medianMs)} vs ${s(nft.medianMs)}, ${ratio(open.medianMs, nft.medianMs)}; ` +
+        `CPU ${s(open.medianCpuMs)} vs ${s(nft.medianCpuMs)}, ${ratio(open.medianCpuMs, nft.medianCpuMs)}; target ≤ 0.5×), ` +
         `memory ${met(memoryOk)} (${mb(open.medianPeakRssKiB)} vs ${mb(nft.medianPeakRssKiB)}, ${ratio(open.medianPeakRssKiB, nft.medianPeakRssKiB)}).`,
     );
   }

@@ -88,6 +88,8 @@ export interface TraceResult {
   readonly medianMs: number;
   readonly p90Ms: number;
   readonly maxMs: number;
+  /** Size of the JSON answer (every step of every branch), which the server serialises and sends. */
+  readonly responseBytes: number;
   /** The fate of the main branch, or the server's error. */
   readonly outcome: string;
 }
@@ -111,6 +113,7 @@ export async function measureTrace(session: LspSession, dump: Dump, runs: number
     medianMs: median(samples),
     p90Ms: percentile(samples, 90),
     maxMs: Math.max(...samples),
+    responseBytes: Buffer.byteLength(JSON.stringify(first.result)),
     outcome: first.result.error ?? (final ? `${final.fate} → ${final.dst}:${final.dport}` : 'no result'),
   };
 }
