@@ -9,7 +9,7 @@ import { runInSlices } from './sliceRunner';
 
 interface Entry {
   readonly version: number;
-  readonly parsed: Promise<ParsedDocument>;
+  parsed: Promise<ParsedDocument>;
 }
 
 /**
@@ -36,12 +36,15 @@ export class DocumentCache {
   get(document: TextDocument): Promise<ParsedDocument> {
     const entry = this.entries.get(document.uri);
     if (entry && entry.version === document.version) return entry.parsed;
-    const fresh: Entry = { version: document.version, parsed: this.parse(document, () => fresh) };
+    // Registered before the parse starts: a re-parse of a few lines finishes synchronously and must
+    // find itself current to become the base of the next one.
+    const fresh: Entry = { version: document.version, parsed: Promise.resolve(emptyDocument) };
     this.entries.set(document.uri, fresh);
+    fresh.parsed = this.parse(document, fresh);
     return fresh.parsed;
   }
 
-  private async parse(document: TextDocument, self: () => Entry): Promise<ParsedDocument> {
+  private async parse(document: TextDocument, self: Entry): Promise<ParsedDocument> {
     const { uri, version } = document;
     const text = document.getText();
     const quick = this.reparseChangedLines(uri, version, text);
@@ -50,7 +53,7 @@ export class DocumentCache {
       this.connection && new LongWorkProgress(this.connection, `iptables-lens: parsing ${baseName(uri)}`);
     try {
       const parsed = await runInSlices(parseDocumentInSlices(text), {
-        abandoned: () => this.entries.get(uri) !== self(),
+        abandoned: () => this.entries.get(uri) !== self,
         onSlice: (p, elapsedMs) => progress?.update(p.done, p.total, elapsedMs),
       });
       if (parsed) return this.keep(uri, version, parsed);
@@ -59,7 +62,7 @@ export class DocumentCache {
     }
     // Superseded by a newer version (a request for this one gets the newest parse) or closed.
     const newer = this.entries.get(uri);
-    return newer ? newer.parsed : parseDocument('');
+    return newer ? newer.parsed : emptyDocument;
   }
 
   /** A re-parse of only the lines changed since the last finished parse, when the service can do it. */
@@ -84,6 +87,9 @@ export class DocumentCache {
     this.changes.forget(uri);
   }
 }
+
+/** What a request on a document closed mid-parse gets. */
+const emptyDocument = parseDocument('');
 
 function baseName(uri: string): string {
   return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
