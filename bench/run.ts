@@ -6,7 +6,8 @@
  *
  * Knobs (environment): IPL_BENCH_SERVICES=1000,10000,30000 (dump sizes, in services; ~15 lines each),
  * IPL_BENCH_RUNS=3 (repeats of open/CLI/parse/iptables-restore; medians), IPL_BENCH_POSITIONS=200,
- * IPL_BENCH_EDITS=30, IPL_BENCH_TRACES=20, IPL_BENCH_WHOLE_DOCUMENT_RUNS=20 (code lens, document symbols).
+ * IPL_BENCH_EDITS=30, IPL_BENCH_TRACES=20, IPL_BENCH_WHOLE_DOCUMENT_RUNS=20 (code lens, document symbols),
+ * IPL_BENCH_PARTS=native,open,cli,edit,requests,blocking (a subset re-measures one area; default all).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -46,6 +47,7 @@ const edits = numberSetting('IPL_BENCH_EDITS', 30);
 const traces = numberSetting('IPL_BENCH_TRACES', 20);
 /** Whole-document requests (code lens, document symbols) cost more per call; fewer repeats keep the run short. */
 const wholeDocumentRuns = numberSetting('IPL_BENCH_WHOLE_DOCUMENT_RUNS', 20);
+const parts = new Set((process.env.IPL_BENCH_PARTS ?? 'native,open,cli,edit,requests,blocking').split(','));
 const pingIntervalMs = 50;
 const resultsDir = path.join(__dirname, 'results');
 
@@ -115,30 +117,30 @@ async function main(): Promise<void> {
     return r;
   };
 
-  for (const dump of dumps) {
+  for (const dump of parts.has('native') ? dumps : []) {
     log(`iptables-nft-restore --test ${dump.label} ×${runs}`);
     nft.push(await measureNative('iptables-nft-restore', dump, runs));
     log(`iptables-legacy-restore --test ${dump.label} ×1 (expected to stop at the first repeated chain)`);
     legacy.push(await measureNative('iptables-legacy-restore', dump, 1));
   }
-  for (const dump of uniqueDumps) {
+  for (const dump of parts.has('native') ? uniqueDumps : []) {
     log(`iptables-legacy-restore --test ${dump.label} ×${runs}`);
     legacyUnique.push(await measureNative('iptables-legacy-restore', dump, runs));
   }
   save();
 
-  for (const dump of dumps) {
+  for (const dump of parts.has('open') ? dumps : []) {
     log(`open → diagnostics ${dump.label} ×${runs}`);
     open.push(await measureOpen(dump, runs));
     log(`  median ${(open[open.length - 1]!.medianMs / 1000).toFixed(2)} s`);
   }
-  for (const dump of uniqueDumps) {
+  for (const dump of parts.has('open') ? uniqueDumps : []) {
     log(`open → diagnostics ${dump.label} ×${runs}`);
     openUnique.push(await measureOpen(dump, runs));
   }
   save();
 
-  for (const dump of dumps) {
+  for (const dump of parts.has('cli') ? dumps : []) {
     log(`parse + analyze in-process ${dump.label} ×${runs}`);
     parse.push(measureParse(dump, runs));
     log(`CLI check ${dump.label} ×${runs}`);
@@ -146,37 +148,43 @@ async function main(): Promise<void> {
   }
   save();
 
-  log(`edit → diagnostics ${middle.label} ×${edits}`);
-  measured.edit = await measureEdits(middle, edits);
-  save();
-
-  log(
-    `requests on ${middle.label}: ${positions} positions, ${wholeDocumentRuns} whole-document runs; trace ×${traces}`,
-  );
-  const session = new LspSession();
-  try {
-    await session.initialize();
-    const uri = `file://${middle.file}`;
-    const opened = session.diagnosticsFor(uri, 1, 10 * 60_000);
-    await session.open(uri, fs.readFileSync(middle.file, 'utf8'));
-    await opened;
-    measured.requests = await measureEditorRequests(session, middle, positions, wholeDocumentRuns);
-    traceResults.push(await measureTrace(session, middle, traces));
-  } finally {
-    await session.close();
+  if (parts.has('edit')) {
+    log(`edit → diagnostics ${middle.label} ×${edits}`);
+    measured.edit = await measureEdits(middle, edits);
+    save();
   }
-  save();
 
-  log(
-    `responsiveness while opening ${largest.label}, hover every ${pingIntervalMs} ms; then trace ×${traces}`,
-  );
-  const bigSession = new LspSession();
-  try {
-    await bigSession.initialize();
-    measured.blocking = await measureBlocking(bigSession, largest, pingIntervalMs);
-    if (largest !== middle) traceResults.push(await measureTrace(bigSession, largest, traces));
-  } finally {
-    await bigSession.close();
+  if (parts.has('requests')) {
+    log(
+      `requests on ${middle.label}: ${positions} positions, ${wholeDocumentRuns} whole-document runs; trace ×${traces}`,
+    );
+    const session = new LspSession();
+    try {
+      await session.initialize();
+      const uri = `file://${middle.file}`;
+      const opened = session.diagnosticsFor(uri, 1, 10 * 60_000);
+      await session.open(uri, fs.readFileSync(middle.file, 'utf8'));
+      await opened;
+      measured.requests = await measureEditorRequests(session, middle, positions, wholeDocumentRuns);
+      traceResults.push(await measureTrace(session, middle, traces));
+    } finally {
+      await session.close();
+    }
+    save();
+  }
+
+  if (parts.has('blocking')) {
+    log(
+      `responsiveness while opening ${largest.label}, hover every ${pingIntervalMs} ms; then trace ×${traces}`,
+    );
+    const session = new LspSession();
+    try {
+      await session.initialize();
+      measured.blocking = await measureBlocking(session, largest, pingIntervalMs);
+      if (largest !== middle) traceResults.push(await measureTrace(session, largest, traces));
+    } finally {
+      await session.close();
+    }
   }
 
   const final = save();

@@ -35,6 +35,10 @@ export interface BlockingResult {
   readonly progressTitles: readonly string[];
   readonly shownMessages: readonly string[];
   readonly peakRssKiB: number;
+  /** When the worst ping was sent, in ms after didOpen (negative: before it). */
+  readonly worstSentAfterOpenMs: number;
+  /** Every ping as [ms after didOpen it was sent, round trip ms], to see which phase of the open blocks. */
+  readonly timeline: readonly (readonly [number, number])[];
 }
 
 /**
@@ -79,6 +83,10 @@ export async function measureBlocking(
   }
   await Promise.all(answered);
   const latencies = pings.map((p) => p.ms ?? NaN).filter(Number.isFinite);
+  const worst = pings.reduce<(typeof pings)[number] | undefined>(
+    (a, b) => (a === undefined || (b.ms ?? -1) > (a.ms ?? -1) ? b : a),
+    undefined,
+  );
   const afterTransfer = pings.filter((p) => p.sentAt >= transferredAt).map((p) => p.ms ?? NaN);
   return {
     dump,
@@ -94,5 +102,7 @@ export async function measureBlocking(
     progressTitles: [...session.progress.titles],
     shownMessages: [...session.shownMessages],
     peakRssKiB: session.peakRssKiB(),
+    worstSentAfterOpenMs: worst ? worst.sentAt - sentAt : NaN,
+    timeline: pings.map((p) => [Math.round(p.sentAt - sentAt), Math.round((p.ms ?? NaN) * 10) / 10] as const),
   };
 }

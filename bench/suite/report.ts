@@ -232,6 +232,8 @@ function blockingSection(b: BlockingResult | undefined): string[] {
     `| ${b.pings} | ${ms(b.medianMs)} ms | ${ms(b.worstMs)} ms | ${ms(b.worstAfterTransferMs)} ms | ${b.over100Ms} | ` +
       `${b.progressCreates} / ${b.progressNotifications}${b.progressTitles.length ? ` (${b.progressTitles.join('; ')})` : ''} | ` +
       `${b.shownMessages.length ? b.shownMessages.map((m) => `"${m}"`).join('; ') : 'none'} |`,
+    '',
+    `The worst ping was sent ${s(b.worstSentAfterOpenMs)} after didOpen; latest.json has every ping's send time and round trip.`,
   ];
 }
 
