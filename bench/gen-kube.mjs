@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Copied from the team tools (shared/tools/gen-kube.mjs) so the benchmark and the kernel tests run in a fresh clone.
+// One deliberate change: the generator multiplies with Math.imul. The original `seed * 1103515245` loses precision
+// above 2^53, the sequence degenerates and ~20 % of chain names repeat (thousands of duplicate-chain errors that
+// iptables-legacy-restore refuses); with 32-bit multiplication every service gets its own chains.
 // Generates a kube-proxy (iptables mode) style iptables-save dump with N services,
 // E endpoints each, followed by the Istio ambient in-pod rules. Deterministic.
 // usage: gen-kube.mjs SERVICES [ENDPOINTS] > file.rules
 const S = Number(process.argv[2] ?? 1000), E = Number(process.argv[3] ?? 3);
-let seed = 42; const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+let seed = 42; const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 const id = () => Array.from({ length: 16 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[Math.floor(rnd() * 32)]).join('');
 const out = [];
 const now = 'Thu Nov 14 08:43:17 2024';

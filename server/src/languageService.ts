@@ -16,7 +16,7 @@ import type {
   WorkspaceEdit,
   WorkspaceSymbol,
 } from 'vscode-languageserver-types';
-import type { ParsedDocument } from './parser/parseDocument';
+import type { ParsedDocument, ParseProgress } from './parser/parseDocument';
 import type { ChangedLines } from './model/span';
 import { parseDocument } from './parser/parseDocument';
 import type { Finding } from './analysis/findings';
@@ -60,7 +60,7 @@ export interface LanguageService {
     doc: ParsedDocument,
     uri: string,
     settings: Settings,
-  ): Generator<void, Diagnostic[], void>;
+  ): Generator<ParseProgress, Diagnostic[], void>;
   getCodeActions(
     uri: string,
     contextDiagnostics: readonly Diagnostic[],
@@ -110,15 +110,16 @@ export function createLanguageService(): LanguageService {
   function* getFindingsInSlices(
     doc: ParsedDocument,
     settings: Settings,
-  ): Generator<void, readonly Finding[], void> {
+  ): Generator<ParseProgress, readonly Finding[], void> {
     const maxSize = settings.diagnostics.maxFileSizeForAnalysis;
     const cached = findingsCache.get(doc);
     if (cached && cached.maxSize === maxSize) return cached.findings;
     // After a small edit, the findings of the version it was made from cover the untouched lines.
     const origin = reparseOrigin(doc);
     const before = origin && findingsCache.get(origin.previous);
+    // Only above the size limit: below it reanalyze is a plain analyze, which must run in slices.
     const findings =
-      origin && before && before.maxSize === maxSize
+      origin && before && before.maxSize === maxSize && doc.text.length > maxSize
         ? reanalyze(origin.previous, before.findings, doc, { maxSizeForAnalysis: maxSize })
         : yield* analyzeInSlices(doc, { maxSizeForAnalysis: maxSize });
     findingsCache.set(doc, { maxSize, findings });

@@ -16,6 +16,13 @@ const root = path.resolve(__dirname, '..', '..');
  * function calls. By default it runs the TypeScript sources through tsx; set IPL_SERVER=dist to test
  * the esbuild bundle instead.
  */
+/** The value of a `$/progress` notification for work-done progress (begin, report or end). */
+export interface ProgressValue {
+  readonly kind: 'begin' | 'report' | 'end';
+  readonly title?: string;
+  readonly percentage?: number;
+}
+
 export class LspTestClient {
   readonly connection: MessageConnection;
   readonly process: ChildProcess;
@@ -28,6 +35,8 @@ export class LspTestClient {
     predicate: (p: PublishDiagnosticsParams) => boolean;
     resolve: (p: PublishDiagnosticsParams) => void;
   }[] = [];
+  /** Every `$/progress` notification the server sent, in order. */
+  readonly progress: { token: string | number; value: ProgressValue }[] = [];
   private stderr = '';
   private versions = new Map<string, number>();
 
@@ -55,6 +64,13 @@ export class LspTestClient {
       params.items.map((item) => (item.section === 'iptablesLens' ? this.settings : null)),
     );
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification(
+      '$/progress',
+      (params: { token: string | number; value: ProgressValue }) => {
+        this.progress.push(params);
+      },
+    );
     this.connection.onNotification('window/logMessage', () => undefined);
     this.connection.listen();
   }
@@ -65,6 +81,8 @@ export class LspTestClient {
       rootUri: null,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        // As VS Code: the server may create progress notifications for long work.
+        window: { workDoneProgress: true },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, versionSupport: true },
           hover: { contentFormat: ['markdown', 'plaintext'] },

@@ -1,4 +1,4 @@
-import type { ParsedDocument } from '../parser/parseDocument';
+import type { ParsedDocument, ParseProgress } from '../parser/parseDocument';
 import type { Finding } from './findings';
 import { finding } from './findings';
 import type { Check } from './check';
@@ -37,13 +37,14 @@ export function analyze(doc: ParsedDocument, options: AnalysisOptions = {}): Fin
 export function* analyzeInSlices(
   doc: ParsedDocument,
   options: AnalysisOptions = {},
-): Generator<void, Finding[], void> {
+): Generator<ParseProgress, Finding[], void> {
   const findings: Finding[] = [...doc.problems];
   const limit = options.maxSizeForAnalysis;
   const tooBig = limit !== undefined && doc.text.length > limit;
   if (tooBig) findings.push(sizeLimitFinding(doc, limit));
-  for (const check of tooBig ? istioChecks : semanticChecks) {
-    yield;
+  const checks = tooBig ? istioChecks : semanticChecks;
+  for (const [done, check] of checks.entries()) {
+    yield { done, total: checks.length };
     try {
       // A loop, not push(...found): spreading a six-figure list into arguments overflows the stack.
       for (const found of check.run({ doc })) findings.push(found);

@@ -4,7 +4,7 @@ import type { ParsedDocument } from '../parser/parseDocument';
 import { parseDocument, parseDocumentInSlices } from '../parser/parseDocument';
 import type { LanguageService } from '../languageService';
 import type { ChangeTracker } from './changeTracker';
-import { LongWorkProgress } from './longWorkProgress';
+import { LongWorkProgress, baseName } from './longWorkProgress';
 import { runInSlices } from './sliceRunner';
 
 interface Entry {
@@ -90,7 +90,3 @@ export class DocumentCache {
 
 /** What a request on a document closed mid-parse gets. */
 const emptyDocument = parseDocument('');
-
-function baseName(uri: string): string {
-  return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
-}

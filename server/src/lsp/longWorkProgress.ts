@@ -40,3 +40,13 @@ export class LongWorkProgress {
     void this.reporter?.then((r) => r.done());
   }
 }
+
+/** The file name of a document URI, for progress titles. */
+export function baseName(uri: string): string {
+  const name = uri.slice(uri.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}

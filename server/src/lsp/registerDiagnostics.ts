@@ -3,6 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
 import { logError } from './runSafe';
 import { runInSlices } from './sliceRunner';
+import { LongWorkProgress, baseName } from './longWorkProgress';
 
 /**
  * Delay after an edit before re-checking. Zero: edits that arrive in one burst of messages are still
@@ -37,12 +38,14 @@ export function registerDiagnostics(ctx: ServerContext): PublishedDiagnostics {
       // the newer version's own validation follows.
       const superseded = (): boolean => documents.get(current.uri)?.version !== version;
       if (superseded()) return;
+      const progress = new LongWorkProgress(connection, `iptables-lens: checking ${baseName(current.uri)}`);
       const diagnostics = await runInSlices(
         ctx.service.getDiagnosticsInSlices(parsed, current.uri, settings),
         {
           abandoned: superseded,
+          onSlice: (p, elapsedMs) => progress.update(p.done, p.total, elapsedMs),
         },
-      );
+      ).finally(() => progress.end());
       if (!diagnostics) return;
       published.set(current.uri, diagnostics);
       await connection.sendDiagnostics({ uri: current.uri, version, diagnostics });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { ChangeTracker } from '../../../server/src/lsp/changeTracker';
+import type { ChangedLines } from '../../../server/src/model/span';
 
 const runs = Number(process.env.IPL_FUZZ_RUNS ?? 300);
 
@@ -45,9 +46,10 @@ describe('Changed-line tracking from incremental didChange ranges', function () 
             tracker.record(doc.uri, doc.version, doc.version + 1, changes);
             doc = TextDocument.update(doc, changes, doc.version + 1);
           }
-          const region = tracker.changedBetween(doc.uri, 1, doc.version);
-          if (doc.version === 1) return assert.strictEqual(region, undefined);
-          assert.ok(region, 'a region for incremental changes');
+          const found = tracker.changedBetween(doc.uri, 1, doc.version);
+          if (doc.version === 1) return assert.strictEqual(found, undefined);
+          assert.ok(found, 'a region for incremental changes');
+          const region: ChangedLines = found;
           const before = start.split('\n');
           const after = doc.getText().split(/\r\n|\r|\n/);
           assert.strictEqual(after.length - before.length, region.newLastLine - region.oldLastLine);

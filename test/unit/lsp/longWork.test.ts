@@ -1,0 +1,62 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { LspTestClient } from '../../helpers/lspClient';
+
+const generator = path.join(__dirname, '..', '..', '..', 'bench', 'gen-kube.mjs');
+
+/**
+ * A whole-node dump (150,000 lines, 16 MB) takes seconds to parse on any machine: the server must
+ * keep answering other documents meanwhile and show progress for the long work.
+ */
+describe('Long work on a 150,000-line dump over a real LSP connection', function () {
+  this.timeout(300_000);
+  let client: LspTestClient;
+  let dump: string;
+
+  before(async () => {
+    dump = execFileSync(process.execPath, [generator, '10000', '3'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    client = new LspTestClient();
+    await client.initialize();
+  });
+  after(async () => {
+    await client.shutdown();
+  });
+
+  it('Should answer a hover on another file before the dump is checked, and report progress', async () => {
+    const small = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+    await client.open('file:///small.rules', small);
+    const events: string[] = [];
+    const bigChecked = client.open('file:///node-dump.rules', dump).then((d) => {
+      events.push('dump checked');
+      return d;
+    });
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: 'file:///small.rules' },
+      position: { line: 2, character: 18 }, // on --dport
+    });
+    events.push('hover answered');
+    assert.match(hover?.contents.value ?? '', /port/i);
+    const diagnostics = await bigChecked;
+    assert.deepStrictEqual(events, ['hover answered', 'dump checked']);
+    // The dump is 16 MB, above the default 5 MB limit: the note says which checks ran.
+    assert.ok(diagnostics.some((d) => d.code === 'analysis.size-limit'));
+
+    const parsing = client.progress.filter(
+      (p) => p.value.kind === 'begin' && /parsing node-dump\.rules/.test(p.value.title ?? ''),
+    );
+    assert.strictEqual(parsing.length, 1, JSON.stringify(client.progress.slice(0, 5)));
+    const token = parsing[0]!.token;
+    const ofParse = client.progress.filter((p) => p.token === token).map((p) => p.value);
+    assert.strictEqual(ofParse.at(-1)?.kind, 'end', 'the progress ends');
+    const percentages = ofParse.map((v) => v.percentage).filter((p): p is number => p !== undefined);
+    assert.deepStrictEqual(
+      percentages,
+      [...percentages].sort((a, b) => a - b),
+      'percentages never go back',
+    );
+  });
+});
