@@ -245,7 +245,9 @@ class DocumentParser {
     }
     if (text[0] === '#') {
       const node = parseComment(text, i);
-      if (node.commentKind === 'header' && node.tool) {
+      // Only a header naming an iptables tool tells the family; a hand-edited one that names
+      // something else leaves it to the addresses, like a file without a header.
+      if (node.commentKind === 'header' && node.tool && /^ip6?tables/.test(node.tool)) {
         this.headerFamily = node.tool.startsWith('ip6tables') ? 'ipv6' : 'ipv4';
         this.documentFamily ??= this.headerFamily;
       }
