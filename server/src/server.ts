@@ -9,6 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService } from './languageService';
 import { DocumentCache } from './lsp/documentCache';
 import { ChangeTracker } from './lsp/changeTracker';
+import { createMemoryRelease } from './lsp/memoryRelease';
 import type { ServerContext } from './lsp/context';
 import { SettingsProvider } from './lsp/settingsProvider';
 import { registerDiagnostics } from './lsp/registerDiagnostics';
@@ -55,6 +56,8 @@ export function startServer(connection: Connection): void {
     revalidateAll: () => documents.all().forEach((d) => void published.validate(d)),
   };
   const published = registerDiagnostics(ctx);
+  const releaseMemory = createMemoryRelease();
+  documents.onDidClose((e) => releaseMemory(e.document.getText().length));
   registerCodeActions(ctx, published);
   registerHover(ctx);
   registerNavigation(ctx);
