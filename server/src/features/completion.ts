@@ -1,7 +1,7 @@
 import type { CompletionItem, CompletionList, MarkupContent, Position } from 'vscode-languageserver-types';
 import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../parser/parseDocument';
-import type { TableModel } from '../model/ruleset';
+import type { ChainModel, TableModel } from '../model/ruleset';
 import type { Hook, ModuleSpec, OptionSpec, TargetSpec } from '../netfilter/spec';
 import { commands, genericOptions, uselessInFile } from '../netfilter/generic';
 import { addressTypes, matchModules } from '../netfilter/matches';
@@ -20,8 +20,51 @@ export function getCompletions(doc: ParsedDocument, position: Position): Complet
   const text = (lineText(doc, position.line) ?? '').replace(/\r$/, '');
   const before = text.slice(0, position.character);
   const table = doc.ruleset.tableAt(position.line);
-  const items = completeLine(before, table, doc.tree.family === 'ipv6' ? 6 : 4);
-  return { isIncomplete: false, items };
+  const chainFilter = new ChainFilter(splitBefore(before).current);
+  const items = completeLine(before, table, doc.tree.family === 'ipv6' ? 6 : 4, chainFilter);
+  // A truncated chain list is incomplete: the client asks again as the user types more of the name.
+  return { isIncomplete: chainFilter.truncated, items };
+}
+
+/** At most this many chain names per completion list: a kube-proxy node dump declares 40,000+ chains. */
+export const maxChainItems = 500;
+
+/**
+ * Chooses the user chains a completion list offers. When the table has at most {@link maxChainItems}
+ * of them, all (the editor filters as the user types); otherwise only those whose name contains the
+ * word being typed (ignoring case), at most that many, and it remembers that it left some out.
+ * Filtering before building items keeps completion in a 40,000-chain table to a few milliseconds.
+ */
+class ChainFilter {
+  truncated = false;
+  private readonly word: string;
+
+  constructor(word: string) {
+    this.word = word.toLowerCase();
+  }
+
+  pick(chains: ReadonlyMap<string, ChainModel>, exclude: string | undefined): ChainModel[] {
+    const all = this.collect(chains, exclude, '');
+    if (all.length <= maxChainItems) return all;
+    this.truncated = true;
+    return this.collect(chains, exclude, this.word).slice(0, maxChainItems);
+  }
+
+  /** User chains (except `exclude`) whose name contains `word`, stopping one past the limit. */
+  private collect(
+    chains: ReadonlyMap<string, ChainModel>,
+    exclude: string | undefined,
+    word: string,
+  ): ChainModel[] {
+    const found: ChainModel[] = [];
+    for (const chain of chains.values()) {
+      if (chain.builtin || chain.name === exclude) continue;
+      if (word !== '' && !chain.name.toLowerCase().includes(word)) continue;
+      found.push(chain);
+      if (found.length > maxChainItems) break;
+    }
+    return found;
+  }
 }
 
 interface LineState {
@@ -37,7 +80,12 @@ function splitBefore(before: string): LineState {
   return { tokens: parts.filter((p) => p.length > 0), current };
 }
 
-function completeLine(before: string, table: TableModel | undefined, lineFamily: 4 | 6): CompletionItem[] {
+function completeLine(
+  before: string,
+  table: TableModel | undefined,
+  lineFamily: 4 | 6,
+  chainFilter: ChainFilter,
+): CompletionItem[] {
   const { tokens, current } = splitBefore(before);
   const family = table ? (table.family === 'ipv6' ? 6 : 4) : lineFamily;
   if (tokens.length === 0) return lineStarts(current, table);
@@ -61,14 +109,15 @@ function completeLine(before: string, table: TableModel | undefined, lineFamily:
     ])
   ) {
     const builtinOnly = isCommand(previous, ['policy']);
-    return chainNames(table, tableName, builtinOnly).map((name) => ({
+    return chainNames(table, tableName, builtinOnly, chainFilter).map((name) => ({
       label: name,
       kind: CompletionItemKind.Class,
     }));
   }
   if (isCommand(tokens[tokens.length - 2] ?? '', ['policy'])) return policies();
-  if (previous === '-j' || isLong(previous, 'jump')) return targetsFor(table, tableName, chain, family);
-  if (previous === '-g' || isLong(previous, 'goto')) return userChains(table, chain);
+  if (previous === '-j' || isLong(previous, 'jump'))
+    return targetsFor(table, tableName, chain, family, chainFilter);
+  if (previous === '-g' || isLong(previous, 'goto')) return userChains(table, chain, chainFilter);
   if (previous === '-m' || isLong(previous, 'match')) return modulesFor(family);
   if (previous === '-p' || isLong(previous, 'protocol')) return protocols(family);
 
@@ -141,10 +190,15 @@ function chainOperand(tokens: readonly string[]): string | undefined {
   return index >= 0 ? tokens[index + 1] : undefined;
 }
 
-function chainNames(table: TableModel | undefined, tableName: string, builtinOnly: boolean): string[] {
+function chainNames(
+  table: TableModel | undefined,
+  tableName: string,
+  builtinOnly: boolean,
+  chainFilter: ChainFilter,
+): string[] {
   const builtins = findTable(tableName)?.chains ?? [];
-  const user = table ? [...table.chains.values()].filter((c) => !c.builtin).map((c) => c.name) : [];
-  return builtinOnly ? [...builtins] : [...builtins, ...user];
+  if (builtinOnly || !table) return [...builtins];
+  return [...builtins, ...chainFilter.pick(table.chains, undefined).map((c) => c.name)];
 }
 
 function policies(): CompletionItem[] {
@@ -155,15 +209,17 @@ function policies(): CompletionItem[] {
   }));
 }
 
-function userChains(table: TableModel | undefined, current: string | undefined): CompletionItem[] {
+function userChains(
+  table: TableModel | undefined,
+  current: string | undefined,
+  chainFilter: ChainFilter,
+): CompletionItem[] {
   if (!table) return [];
-  return [...table.chains.values()]
-    .filter((c) => !c.builtin && c.name !== current)
-    .map((c) => ({
-      label: c.name,
-      kind: CompletionItemKind.Class,
-      detail: `user chain · ${c.rules.length} rules`,
-    }));
+  return chainFilter.pick(table.chains, current).map((c) => ({
+    label: c.name,
+    kind: CompletionItemKind.Class,
+    detail: `user chain · ${c.rules.length} rules`,
+  }));
 }
 
 /**
@@ -175,6 +231,7 @@ function targetsFor(
   tableName: string,
   chain: string | undefined,
   family: 4 | 6,
+  chainFilter: ChainFilter,
 ): CompletionItem[] {
   const hook = chain && isBuiltinChain(tableName, chain) ? (chain as Hook) : undefined;
   const allowed = targetSpecs.filter(
@@ -191,7 +248,7 @@ function targetsFor(
       documentation: targetDoc(t.name),
       sortText: `${['ACCEPT', 'DROP', 'RETURN'].includes(t.name) ? 0 : 1}${t.name}`,
     })),
-    ...userChains(table, chain).map((c) => ({ ...c, sortText: `2${c.label}` })),
+    ...userChains(table, chain, chainFilter).map((c) => ({ ...c, sortText: `2${c.label}` })),
   ];
 }
 

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver-types';
 import { parseDocument } from '../../../server/src/parser/parseDocument';
-import { getCompletions } from '../../../server/src/features/completion';
+import { getCompletions, maxChainItems } from '../../../server/src/features/completion';
 
 function complete(lines: readonly string[]): CompletionItem[] {
   const line = lines.findIndex((l) => l.includes('|'));
@@ -16,6 +16,52 @@ const labels = (items: readonly CompletionItem[]): string[] => items.map((i) => 
 const mangleHead = ['*mangle', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':ISTIO_PRERT - [0:0]'];
 
 describe('Completion', function () {
+  describe('in a table with more user chains than one list holds', function () {
+    const count = maxChainItems + 100;
+    const declarations = Array.from(
+      { length: count },
+      (_, i) => `:KUBE-SVC-${String(i).padStart(4, '0')} - [0:0]`,
+    );
+    const completeList = (line: string) => {
+      const lines = ['*nat', ':PREROUTING ACCEPT [0:0]', ...declarations, line, 'COMMIT'];
+      const text = lines.map((l) => l.replace('|', '')).join('\n');
+      return getCompletions(parseDocument(text), { line: lines.length - 2, character: line.indexOf('|') });
+    };
+
+    it('Should offer only the chains containing the typed word, and say the list is incomplete', function () {
+      const list = completeList('-A PREROUTING -j svc-006|');
+      const chains = list.items.filter((i) => i.label.startsWith('KUBE-SVC-'));
+      // KUBE-SVC-0060 … KUBE-SVC-0069, matched without regard to case.
+      assert.deepEqual(
+        chains.map((c) => c.label),
+        Array.from({ length: 10 }, (_, i) => `KUBE-SVC-006${i}`),
+      );
+      assert.equal(list.isIncomplete, true);
+    });
+
+    it('Should cap the chains at the limit when nothing is typed yet', function () {
+      const list = completeList('-A PREROUTING -j |');
+      assert.equal(list.items.filter((i) => i.label.startsWith('KUBE-SVC-')).length, maxChainItems);
+      assert.equal(list.isIncomplete, true);
+    });
+  });
+
+  it('Should offer every user chain in a complete list when they fit', function () {
+    const list = getCompletions(
+      parseDocument(['*nat', ':A - [0:0]', ':B - [0:0]', '-A A -j ', 'COMMIT'].join('\n')),
+      {
+        line: 3,
+        character: 8,
+      },
+    );
+    assert.deepEqual(
+      list.items.filter((i) => i.label === 'A' || i.label === 'B').map((i) => i.label),
+      ['B'],
+      'every user chain but the one being appended to',
+    );
+    assert.equal(list.isIncomplete, false);
+  });
+
   it('Should offer the five tables and the Istio rule-set snippets outside a table', function () {
     const items = complete(['|']);
     for (const table of ['*raw', '*mangle', '*nat', '*filter', '*security'])
