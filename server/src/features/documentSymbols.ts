@@ -22,17 +22,36 @@ export function getDocumentSymbols(doc: ParsedDocument): DocumentSymbol[] {
  */
 export const maxRuleSymbols = 20_000;
 
+/**
+ * At most this many user chains per table in the outline (builtin and Istio chains are always listed):
+ * a kube-proxy dump declares 40,000+ chains, and an outline that size costs the editor more than it
+ * helps. The table's detail says how many were left out; Go to Symbol in Workspace finds every chain.
+ */
+export const maxUserChainSymbols = 5_000;
+
 function tableSymbol(doc: ParsedDocument, table: TableModel, withRules: boolean): DocumentSymbol {
-  const chains = table.chainOrder
-    .map((name) => table.chains.get(name))
-    .filter(
-      (c): c is ChainModel => c !== undefined && (c.declarationSpan !== undefined || c.rules.length > 0),
-    )
-    .map((chain) => chainSymbol(doc, chain, withRules));
+  const listed: ChainModel[] = [];
+  let userChains = 0;
+  let omitted = 0;
+  for (const name of table.chainOrder) {
+    const c = table.chains.get(name);
+    if (!c || (c.declarationSpan === undefined && c.rules.length === 0)) continue;
+    const alwaysListed = c.builtin || c.name.startsWith('ISTIO');
+    if (!alwaysListed && ++userChains > maxUserChainSymbols) {
+      omitted++;
+      continue;
+    }
+    listed.push(c);
+  }
+  const chains = listed.map((chain) => chainSymbol(doc, chain, withRules));
   const endLine = Math.max(table.endLine, table.line);
+  const details = [
+    ...(table.family === 'ipv6' ? ['ipv6'] : []),
+    ...(omitted > 0 ? [`${omitted.toLocaleString('en-US')} more chains not listed`] : []),
+  ];
   return {
     name: `*${table.name}`,
-    detail: table.family === 'ipv6' ? 'ipv6' : undefined,
+    detail: details.length > 0 ? details.join(' · ') : undefined,
     kind: SymbolKind.Namespace,
     range: {
       start: { line: table.line, character: 0 },

@@ -6,7 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { DocumentHighlightKind, SymbolKind } from 'vscode-languageserver-types';
 import { parseDocument } from '../../../server/src/parser/parseDocument';
-import { getDocumentSymbols, maxRuleSymbols } from '../../../server/src/features/documentSymbols';
+import {
+  getDocumentSymbols,
+  maxRuleSymbols,
+  maxUserChainSymbols,
+} from '../../../server/src/features/documentSymbols';
 import { getWorkspaceSymbols } from '../../../server/src/features/workspaceSymbols';
 import { getFoldingRanges } from '../../../server/src/features/folding';
 import { getDefinition } from '../../../server/src/features/definition';
@@ -85,6 +89,18 @@ describe('Document symbols', function () {
     // The chain's range still runs from its declaration to its last rule (line 1 to the line before COMMIT).
     assert.equal(chain?.range.start.line, 1);
     assert.equal(chain?.range.end.line, maxRuleSymbols + 2);
+  });
+
+  it('Should list at most the user-chain limit per table, keep builtin and Istio chains, and count the rest', function () {
+    const count = maxUserChainSymbols + 3;
+    const declarations = Array.from({ length: count }, (_, i) => `:KUBE-SEP-${i} - [0:0]`);
+    const text = ['*nat', ':PREROUTING ACCEPT [0:0]', ...declarations, ':ISTIO_PRERT - [0:0]', 'COMMIT', ''];
+    const [table] = getDocumentSymbols(parseDocument(text.join('\n')));
+    const names = table?.children?.map((c) => c.name) ?? [];
+    assert.equal(names.filter((n) => n.startsWith('KUBE-SEP-')).length, maxUserChainSymbols);
+    assert.ok(names.includes('PREROUTING'));
+    assert.ok(names.includes('ISTIO_PRERT'), 'declared after the limit, still listed');
+    assert.equal(table?.detail, '3 more chains not listed');
   });
 
   it('Should count the rules a -F left in the chain (none)', function () {
