@@ -9,7 +9,7 @@ import { parseCommand } from './commandParser';
 import { tokenizeLine } from './lexer';
 import { parseChainLine, parseComment, parseCounters, parseTableLine } from './parseLine';
 import { Problems } from './problems';
-import { splitLines, type RawLine } from './splitLines';
+import { splitLinesInSlices, type RawLine } from './splitLines';
 
 /** Everything derived from one version of a document's text; built once and shared by every feature. */
 export interface ParsedDocument {
@@ -119,7 +119,8 @@ class DocumentParser {
   }
 
   *steps(): Generator<ParseProgress, ParsedDocument, void> {
-    this.raw = splitLines(this.text);
+    const splitting = { done: 0, total: 0 };
+    for (const _ of splitLinesInSlices(this.text, this.raw)) yield splitting;
     const total = this.raw.length;
     yield { done: 0, total };
     for (let i = 0; i < total; i++) {
