@@ -50,15 +50,23 @@ export interface TraceJsonState {
 /**
  * One step. Rule, policy, return and loop steps carry `table`, `chain` and `line` (the rule, or the
  * chain declaration for a policy); `matched` is true/false/"undecidable" for rules and true for policies.
+ * A `skipped` step stands for a run of more than ten consecutive rules of one chain that did not match
+ * (a kube-proxy KUBE-SERVICES chain has thousands): `line` is the first, `lastLine` the last, `count`
+ * how many, `matched` false; the packet is unchanged across them.
  */
 export interface TraceJsonStep {
-  readonly kind: 'rule' | 'policy' | 'return' | 'conntrack' | 'nat-skipped' | 'route' | 'loopback' | 'loop';
+  readonly kind:
+    'rule' | 'skipped' | 'policy' | 'return' | 'conntrack' | 'nat-skipped' | 'route' | 'loopback' | 'loop';
   readonly packet: number;
   readonly pass: number;
   readonly hook: TraceJsonHook;
   readonly table?: string;
   readonly chain?: string;
   readonly line?: number;
+  /** `skipped` steps: the last rule's line of the run. */
+  readonly lastLine?: number;
+  /** `skipped` steps: how many rules the run holds. */
+  readonly count?: number;
   readonly matched?: boolean | 'undecidable';
   readonly action?: string;
   /** Jump/goto target chain. */

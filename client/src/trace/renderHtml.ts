@@ -117,10 +117,15 @@ ${rows}
 function renderStep(step: TraceJsonStep, lines: readonly string[]): string {
   const where = step.table !== undefined ? `${step.table}:${step.chain ?? ''}` : step.kind;
   const ruleText = step.line !== undefined ? (lines[step.line - 1] ?? '') : '';
+  const lineLink = (line: number): string =>
+    `<a href="#" data-line="${escapeHtml(String(line))}">L${escapeHtml(String(line))}</a>`;
+  // A folded run of non-matching rules links its first and last rule instead of quoting one.
   const rule =
-    step.line !== undefined
-      ? `<a href="#" data-line="${escapeHtml(String(step.line))}">L${escapeHtml(String(step.line))}</a> <code>${escapeHtml(ruleText)}</code>`
-      : '';
+    step.kind === 'skipped' && step.line !== undefined && step.lastLine !== undefined
+      ? `${lineLink(step.line)}–${lineLink(step.lastLine)}`
+      : step.line !== undefined
+        ? `${lineLink(step.line)} <code>${escapeHtml(ruleText)}</code>`
+        : '';
   const matched =
     step.matched === true
       ? 'matched'

@@ -21,7 +21,7 @@ export function formatTraceJson(result: TraceResult): TraceJsonResult {
     packets: result.packets.map((p) => ({
       description: p.description,
       spec: formatPacketSpec(p.spec),
-      steps: p.steps.map(stepJson),
+      steps: stepsJson(p.steps),
       final: finalJson(p.spec.family, p.final),
     })),
     assumptions: result.assumptions.map((a) => ({ ...a })),
@@ -45,6 +45,67 @@ function stateJson(s: PacketState): TraceJsonState {
     ctstate: s.ctstate,
     ctdir: s.ctdir,
     zone: s.zone,
+  };
+}
+
+/** Runs of more consecutive non-matching rules than this become one `skipped` step. */
+const longestListedMissRun = 10;
+
+type RuleStep = Extract<TraceStep, { kind: 'rule' }>;
+
+function isMiss(step: TraceStep): step is RuleStep {
+  return step.kind === 'rule' && step.matched === false;
+}
+
+/**
+ * The steps as JSON, with each long run of rules that did not match folded into one `skipped` step:
+ * a trace through a 30,000-service KUBE-SERVICES chain would otherwise answer with 30 MB.
+ */
+function stepsJson(steps: readonly TraceStep[]): TraceJsonStep[] {
+  const out: TraceJsonStep[] = [];
+  let i = 0;
+  while (i < steps.length) {
+    const first = steps[i]!;
+    let end = i + 1;
+    if (isMiss(first)) {
+      while (end < steps.length && sameRun(first, steps[end]!)) end++;
+    }
+    if (end - i > longestListedMissRun) {
+      out.push(skippedJson(first as RuleStep, steps[end - 1] as RuleStep, end - i));
+      i = end;
+    } else {
+      out.push(stepJson(first));
+      i++;
+    }
+  }
+  return out;
+}
+
+function sameRun(first: RuleStep, step: TraceStep): boolean {
+  return (
+    isMiss(step) &&
+    step.packet === first.packet &&
+    step.pass === first.pass &&
+    step.hook === first.hook &&
+    step.table === first.table &&
+    step.chain === first.chain
+  );
+}
+
+function skippedJson(first: RuleStep, last: RuleStep, count: number): TraceJsonStep {
+  return {
+    kind: 'skipped',
+    packet: first.packet,
+    pass: first.pass,
+    hook: first.hook,
+    state: stateJson(last.state),
+    table: first.table,
+    chain: first.chain,
+    line: first.line,
+    lastLine: last.line,
+    count,
+    matched: false,
+    note: `not matched: none of the ${count.toLocaleString('en-US')} rules of lines ${first.line}–${last.line}`,
   };
 }
 
