@@ -37,9 +37,9 @@ export function insertBeforeLineEdit(doc: ParsedDocument, line: number, text: st
   if (line < lineCount) {
     return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${text}\n` };
   }
-  // The editor's lines (a lone \r ends one too), as the parser numbers them.
-  const lastLine = doc.text.slice(doc.text.search(/[^\r\n]*$/));
-  const end = { line: lineCount - 1, character: lastLine.length };
+  // The last line starts after the last \n or lone \r, as the parser numbers lines.
+  const lastBreak = Math.max(doc.text.lastIndexOf('\n'), doc.text.lastIndexOf('\r'));
+  const end = { line: lineCount - 1, character: doc.text.length - lastBreak - 1 };
   return { range: { start: end, end }, newText: `\n${text}\n` };
 }
 
