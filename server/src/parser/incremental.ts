@@ -9,6 +9,7 @@ import { tokenizeLine } from './lexer';
 import { MAX_LINE_BYTES, type ParsedDocument, type ParseOptions } from './parseDocument';
 import { parseComment, parseCounters } from './parseLine';
 import { Problems } from './problems';
+import { lineStartsOf, rememberLineStarts } from './lineStarts';
 
 /**
  * Problems a line can carry that do not come from reading that line alone: the ruleset builder's
@@ -30,9 +31,6 @@ const contextualCodes: ReadonlySet<FindingCode> = new Set<FindingCode>([
   'syntax.chain-in-use',
   'internal.parser-failed',
 ]);
-
-/** Where each line of a document's text starts, by document; built on first use and carried to re-parses. */
-const lineStartsByDocument = new WeakMap<ParsedDocument, Int32Array>();
 
 /**
  * For a re-parsed ruleset: the ruleset of the full parse it descends from, and the rules that replaced
@@ -149,7 +147,7 @@ class LineReparser {
       ruleset,
       problems,
     };
-    lineStartsByDocument.set(parsed, this.shiftedStarts(oldStarts, newLines));
+    rememberLineStarts(parsed, this.shiftedStarts(oldStarts, newLines));
     origins.set(parsed, { previous: this.previous, changedLines: changed });
     origins.delete(this.previous);
     const sensitive = textSensitiveBlocks.get(this.lines);
@@ -443,25 +441,6 @@ function indexOfRuleAtLine(rules: readonly Rule[], line: number): number {
     else hi = mid - 1;
   }
   return -1;
-}
-
-/**
- * Offsets where each line starts, plus one past the end (so line i spans starts[i]..starts[i+1]-1).
- * Only called for texts without carriage returns (CRLF documents are re-parsed in full), so every
- * line ends with a single \n.
- */
-function lineStartsOf(doc: ParsedDocument): Int32Array {
-  const cached = lineStartsByDocument.get(doc);
-  if (cached) return cached;
-  const text = doc.text;
-  const count = doc.tree.lines.length;
-  const starts = new Int32Array(count + 1);
-  let line = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && line < count - 1; i = text.indexOf('\n', i + 1))
-    starts[++line] = i + 1;
-  starts[count] = text.length + 1;
-  lineStartsByDocument.set(doc, starts);
-  return starts;
 }
 
 type CallersMap = ReadonlyMap<string, readonly JumpEdge[]>;
