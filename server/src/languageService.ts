@@ -18,7 +18,7 @@ import type {
 } from 'vscode-languageserver-types';
 import type { ParsedDocument, ParseProgress } from './parser/parseDocument';
 import type { ChangedLines } from './model/span';
-import { parseDocument } from './parser/parseDocument';
+import { parseDocument, runToEnd } from './parser/parseDocument';
 import type { Finding } from './analysis/findings';
 import { analyzeInSlices } from './analysis/analyzer';
 import { reanalyze } from './analysis/incremental';
@@ -127,11 +127,7 @@ export function createLanguageService(): LanguageService {
   }
 
   function getFindings(doc: ParsedDocument, settings: Settings): readonly Finding[] {
-    const steps = getFindingsInSlices(doc, settings);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-    }
+    return runToEnd(getFindingsInSlices(doc, settings));
   }
 
   return {

@@ -1,4 +1,5 @@
 import type { ParsedDocument, ParseProgress } from '../parser/parseDocument';
+import { runToEnd } from '../parser/parseDocument';
 import type { Finding } from './findings';
 import { finding } from './findings';
 import type { Check } from './check';
@@ -23,11 +24,7 @@ const semanticChecks: readonly Check[] = [...netfilterChecks, ...istioChecks, ..
  * A check that throws is reported once as an internal error instead of taking the others down.
  */
 export function analyze(doc: ParsedDocument, options: AnalysisOptions = {}): Finding[] {
-  const steps = analyzeInSlices(doc, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runToEnd(analyzeInSlices(doc, options));
 }
 
 /**

@@ -504,16 +504,7 @@ export class RulesetBuilder {
 
   /** Family of a block: the save header says so, else the first address or ICMPv6 use decides. */
   private blockFamily(block: Block): 'ipv4' | 'ipv6' {
-    if (block.headerFamily) return block.headerFamily;
-    for (const c of block.chains.values()) {
-      for (const r of c.rules) {
-        const a = r.source?.value[0] ?? r.destination?.value[0];
-        if (a && a.hostname === undefined) return a.family === 6 ? 'ipv6' : 'ipv4';
-        if (r.protocol?.value === 'ipv6-icmp' || r.matches.some((m) => m.module === 'icmp6')) return 'ipv6';
-        if (r.familyOnly === 6) return 'ipv6';
-      }
-    }
-    return 'ipv4';
+    return block.headerFamily ?? familyOfRules(block.chains.values());
   }
 
   /** Jumps to names no chain of the block declares: unknown targets (kept, never dropped) and an error. */
@@ -623,6 +614,22 @@ export class RulesetBuilder {
       },
     };
   }
+}
+
+/**
+ * The family of a block without a save header: its first literal address decides, or any ICMPv6 use
+ * or IPv6-only option; IPv4 otherwise. Shared with the incremental re-parse, which must infer the same.
+ */
+export function familyOfRules(chains: Iterable<{ readonly rules: readonly Rule[] }>): 'ipv4' | 'ipv6' {
+  for (const c of chains) {
+    for (const r of c.rules) {
+      const a = r.source?.value[0] ?? r.destination?.value[0];
+      if (a && a.hostname === undefined) return a.family === 6 ? 'ipv6' : 'ipv4';
+      if (r.protocol?.value === 'ipv6-icmp' || r.matches.some((m) => m.module === 'icmp6')) return 'ipv6';
+      if (r.familyOnly === 6) return 'ipv6';
+    }
+  }
+  return 'ipv4';
 }
 
 /** Chain-name rules shared by `:` lines, -N and -E: at most 28 characters, not a standard verdict. */

@@ -9,6 +9,7 @@ import { tokenizeLine } from './lexer';
 import { MAX_LINE_BYTES, type ParsedDocument, type ParseOptions } from './parseDocument';
 import { parseComment, parseCounters } from './parseLine';
 import { Problems } from './problems';
+import { familyOfRules } from './buildRuleset';
 import { lineStartsOf, rememberLineStarts } from './lineStarts';
 
 /**
@@ -391,7 +392,7 @@ class LineReparser {
     for (const s of this.swaps) {
       const table = tables[s.table.index]!;
       const header = this.options.family ?? this.headerFamilies(table.line).block;
-      if (header === undefined && inferFamily(table) !== table.family) return false;
+      if (header === undefined && familyOfRules(table.chains.values()) !== table.family) return false;
     }
     return true;
   }
@@ -414,19 +415,6 @@ function sameJump(before: Rule, after: Rule): boolean {
   const bJumps = b?.kind === 'chain';
   if (aJumps !== bJumps) return false;
   return !aJumps || (a!.name === b!.name && a!.goto === b!.goto);
-}
-
-/** The family the ruleset builder infers for a block without a header (buildRuleset blockFamily). */
-function inferFamily(table: TableModel): 'ipv4' | 'ipv6' {
-  for (const c of table.chains.values()) {
-    for (const r of c.rules) {
-      const a = r.source?.value[0] ?? r.destination?.value[0];
-      if (a && a.hostname === undefined) return a.family === 6 ? 'ipv6' : 'ipv4';
-      if (r.protocol?.value === 'ipv6-icmp' || r.matches.some((m) => m.module === 'icmp6')) return 'ipv6';
-      if (r.familyOnly === 6) return 'ipv6';
-    }
-  }
-  return 'ipv4';
 }
 
 /** Rules are in document order, one per line at most: binary search by line. */

@@ -47,9 +47,13 @@ export interface ParseProgress {
 
 /** Parses a whole iptables-save / iptables-restore document. Never throws. */
 export function parseDocument(text: string, options: ParseOptions = {}): ParsedDocument {
-  const steps = parseDocumentInSlices(text, options);
+  return runToEnd(parseDocumentInSlices(text, options));
+}
+
+/** Runs sliced work (a generator that yields between slices) at once and returns its result. */
+export function runToEnd<T>(work: Generator<unknown, T, void>): T {
   for (;;) {
-    const step = steps.next();
+    const step = work.next();
     if (step.done) return step.value;
   }
 }
