@@ -2,12 +2,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
-import type { ChangedLines } from '../../../server/src/model/span';
 import { parseDocument, type ParsedDocument } from '../../../server/src/parser/parseDocument';
 import { reparseLines } from '../../../server/src/parser/incremental';
 import { analyze, type AnalysisOptions } from '../../../server/src/analysis/analyzer';
 import type { Finding } from '../../../server/src/analysis/findings';
 import { reanalyze } from '../../../server/src/analysis/incremental';
+import { applyEdit, type Edit } from '../../helpers/textEdits';
 
 const fixtures = path.resolve(__dirname, '..', '..', 'fixtures');
 const read = (rel: string): string => fs.readFileSync(path.join(fixtures, rel), 'utf8');
@@ -32,29 +32,6 @@ const modes: readonly { name: string; options: AnalysisOptions }[] = [
   },
   { name: 'below the size limit', options: {} },
 ];
-
-interface Edit {
-  readonly offset: number;
-  readonly deleteCount: number;
-  readonly insert: string;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-/** The new text and the changed lines the server's change tracker reports for it. */
-function applyEdit(text: string, e: Edit): { text: string; change: ChangedLines } {
-  const firstLine = lineOf(text, e.offset);
-  const oldLastLine = lineOf(text, e.offset + e.deleteCount);
-  const newLastLine = firstLine + e.insert.split('\n').length - 1;
-  return {
-    text: text.slice(0, e.offset) + e.insert + text.slice(e.offset + e.deleteCount),
-    change: { firstLine, oldLastLine, newLastLine },
-  };
-}
 
 function arbitraryEdit(length: number): fc.Arbitrary<Edit> {
   const char = fc.constantFrom(...'aZ09-!"#: /.x\t');

@@ -6,6 +6,7 @@ import type { ChangedLines } from '../../../server/src/model/span';
 import { parseDocument, type ParsedDocument } from '../../../server/src/parser/parseDocument';
 import { reparseLines, reparseOrigin } from '../../../server/src/parser/incremental';
 import { doc } from './helpers';
+import { applyEdit, type Edit } from '../../helpers/textEdits';
 
 const fixtures = path.resolve(__dirname, '..', '..', 'fixtures');
 const read = (rel: string): string => fs.readFileSync(path.join(fixtures, rel), 'utf8');
@@ -18,29 +19,6 @@ const corpus: readonly { name: string; text: string }[] = [
   'istio/ambient/rendered/hostprobe.iptables-legacy-save.txt',
   'istio/sidecar/rendered/tproxy.iptables-nft-save.txt',
 ].map((name) => ({ name, text: read(name) }));
-
-/** One LSP-style content change: replace `deleteCount` characters at `offset` with `insert`. */
-interface Edit {
-  readonly offset: number;
-  readonly deleteCount: number;
-  readonly insert: string;
-}
-
-/** 0-based line of an offset in LF-only text. */
-function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-/** The new text and the changed lines the server's change tracker reports for it. */
-function applyEdit(text: string, e: Edit): { text: string; change: ChangedLines } {
-  const firstLine = lineOf(text, e.offset);
-  const oldLastLine = lineOf(text, e.offset + e.deleteCount);
-  const newLastLine = firstLine + e.insert.split('\n').length - 1;
-  const next = text.slice(0, e.offset) + e.insert + text.slice(e.offset + e.deleteCount);
-  return { text: next, change: { firstLine, oldLastLine, newLastLine } };
-}
 
 const json = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
