@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   );
 
   const dumps: Dump[] = serviceCounts.map((services) => kubeDump(services));
-  const uniqueDumps = dumps.map(withoutRepeatedChains);
+  const uniqueDumps = dumps.map(withoutRepeatedChains).filter((d): d is Dump => d !== undefined);
   log(
     `dumps: ${dumps.map((d) => `${d.label} (${d.lines} lines)`).join(', ')} in ${path.dirname(dumps[0]!.file)}`,
   );
@@ -120,8 +120,8 @@ async function main(): Promise<void> {
   for (const dump of parts.has('native') ? dumps : []) {
     log(`iptables-nft-restore --test ${dump.label} ×${runs}`);
     nft.push(await measureNative('iptables-nft-restore', dump, runs));
-    log(`iptables-legacy-restore --test ${dump.label} ×1 (expected to stop at the first repeated chain)`);
-    legacy.push(await measureNative('iptables-legacy-restore', dump, 1));
+    log(`iptables-legacy-restore --test ${dump.label} ×${runs}`);
+    legacy.push(await measureNative('iptables-legacy-restore', dump, runs));
   }
   for (const dump of parts.has('native') ? uniqueDumps : []) {
     log(`iptables-legacy-restore --test ${dump.label} ×${runs}`);

@@ -51,27 +51,33 @@ export function kubeDump(services: number): Dump {
 }
 
 /**
- * The same dump with every repeated `:CHAIN` declaration inside a table dropped (the generator's
- * weak PRNG repeats chain names). iptables-legacy-restore stops at the first repeat ("error creating
- * chain …: File exists"), while dropping the repeat leaves a file it loads: the rules of both
- * "copies" then append to the one chain.
+ * The same dump with every repeated `:CHAIN` declaration inside a table dropped, or undefined when
+ * no chain is declared twice. Older generators' weak PRNG repeated chain names, and
+ * iptables-legacy-restore stops at the first repeat ("error creating chain …: File exists"), while
+ * dropping the repeat leaves a file it loads: the rules of both "copies" then append to the one chain.
  */
-export function withoutRepeatedChains(dump: Dump): Dump {
+export function withoutRepeatedChains(dump: Dump): Dump | undefined {
   const file = dump.file.replace(/\.rules$/, '-unique-chains.rules');
   if (!fs.existsSync(file)) {
     const kept: string[] = [];
+    let dropped = 0;
     let declared = new Set<string>();
     for (const line of fs.readFileSync(dump.file, 'utf8').split('\n')) {
       if (line.startsWith('*')) declared = new Set();
       if (line.startsWith(':')) {
         const name = line.slice(1).split(' ', 1)[0]!;
-        if (declared.has(name)) continue;
+        if (declared.has(name)) {
+          dropped++;
+          continue;
+        }
         declared.add(name);
       }
       kept.push(line);
     }
-    fs.writeFileSync(file, kept.join('\n'));
+    // An empty file marks "nothing repeated", so later runs skip the variant without re-reading the dump.
+    fs.writeFileSync(file, dropped > 0 ? kept.join('\n') : '');
   }
+  if (fs.statSync(file).size === 0) return undefined;
   const text = fs.readFileSync(file, 'utf8');
   const lines = countLines(text);
   return {

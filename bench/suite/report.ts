@@ -76,7 +76,9 @@ function openSection(r: SuiteResults): string[] {
   }
   out.push(
     '',
-    'iptables-legacy-restore --test on the same dumps, and on the dumps with repeated `:CHAIN` lines dropped:',
+    r.legacyUnique.length > 0
+      ? 'iptables-legacy-restore --test on the same dumps, and on the dumps with repeated `:CHAIN` lines dropped:'
+      : 'iptables-legacy-restore --test on the same dumps:',
     '',
     '| dump | lines | legacy: result | legacy: wall (CPU) | legacy: peak RSS | ours: didOpen → diagnostics (server CPU) | ours: peak RSS | wall ours/legacy | CPU ours/legacy | memory ours/legacy |',
     '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
