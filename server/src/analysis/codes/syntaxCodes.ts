@@ -13,8 +13,16 @@ function entry(code: string, severity: CodeInfo['severity'], title: string): Cod
 export const syntaxCodes = {
   'internal.check-failed': entry('internal.check-failed', 'information', 'A check failed internally'),
   'internal.parser-failed': entry('internal.parser-failed', 'information', 'The parser failed internally'),
-  'analysis.size-limit': entry('analysis.size-limit', 'information', 'Some checks skipped above the size limit'),
-  'analysis.too-many-problems': entry('analysis.too-many-problems', 'information', 'More problems than the editor shows'),
+  'analysis.size-limit': entry(
+    'analysis.size-limit',
+    'information',
+    'Some checks skipped above the size limit',
+  ),
+  'analysis.too-many-problems': entry(
+    'analysis.too-many-problems',
+    'information',
+    'More problems than the editor shows',
+  ),
 
   // Line structure (iptables-restore's read loop).
   'syntax.crlf': entry('syntax.crlf', 'error', 'Windows (CRLF) line endings'),
