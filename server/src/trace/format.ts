@@ -13,7 +13,16 @@ import type {
 import { formatAddress } from './address';
 import { describeCondition } from './evaluate';
 import { formatPacketSpec } from './packet';
-import type { Family, PacketFinal, PacketState, PacketTrace, TraceResult, TraceStep } from './types';
+import type {
+  Family,
+  MissesStep,
+  PacketFinal,
+  PacketState,
+  PacketTrace,
+  TraceResult,
+  TraceStep,
+} from './types';
+import type { Rule } from '../model/rule';
 
 /** The JSON form. Never throws. */
 export function formatTraceJson(result: TraceResult): TraceJsonResult {
@@ -51,65 +60,58 @@ function stateJson(s: PacketState): TraceJsonState {
 /** Runs of more consecutive non-matching rules than this become one `skipped` step. */
 const longestListedMissRun = 10;
 
-type RuleStep = Extract<TraceStep, { kind: 'rule' }>;
-
-function isMiss(step: TraceStep): step is RuleStep {
-  return step.kind === 'rule' && step.matched === false;
-}
-
 /**
- * The steps as JSON, with each long run of rules that did not match folded into one `skipped` step:
- * a trace through a 30,000-service KUBE-SERVICES chain would otherwise answer with 30 MB.
+ * The steps as JSON. A run of rules that did not match is listed rule by rule, each with the
+ * condition that failed, up to ten; a longer one becomes one `skipped` step: a trace through a
+ * 30,000-service KUBE-SERVICES chain would otherwise answer with 30 MB.
  */
 function stepsJson(steps: readonly TraceStep[]): TraceJsonStep[] {
   const out: TraceJsonStep[] = [];
-  let i = 0;
-  while (i < steps.length) {
-    const first = steps[i]!;
-    let end = i + 1;
-    if (isMiss(first)) {
-      while (end < steps.length && sameRun(first, steps[end]!)) end++;
-    }
-    if (end - i > longestListedMissRun) {
-      out.push(skippedJson(first as RuleStep, steps[end - 1] as RuleStep, end - i));
-      i = end;
-    } else {
-      out.push(stepJson(first));
-      i++;
-    }
+  for (const step of steps) {
+    if (step.kind !== 'misses') out.push(stepJson(step));
+    else if (step.rules.length > longestListedMissRun) out.push(skippedJson(step));
+    else step.rules.forEach((rule, i) => out.push(missJson(step, rule, step.conditions[i]!)));
   }
   return out;
 }
 
-function sameRun(first: RuleStep, step: TraceStep): boolean {
-  return (
-    isMiss(step) &&
-    step.packet === first.packet &&
-    step.pass === first.pass &&
-    step.hook === first.hook &&
-    step.table === first.table &&
-    step.chain === first.chain
-  );
-}
-
-function skippedJson(first: RuleStep, last: RuleStep, count: number): TraceJsonStep {
+function missJson(run: MissesStep, rule: Rule, condition: number): TraceJsonStep {
   return {
-    kind: 'skipped',
-    packet: first.packet,
-    pass: first.pass,
-    hook: first.hook,
-    state: stateJson(last.state),
-    table: first.table,
-    chain: first.chain,
-    line: first.line,
-    lastLine: last.line,
-    count,
+    kind: 'rule',
+    packet: run.packet,
+    pass: run.pass,
+    hook: run.hook,
+    state: stateJson(run.state),
+    table: run.table,
+    chain: run.chain,
+    line: rule.line + 1,
     matched: false,
-    note: `not matched: none of the ${count.toLocaleString('en-US')} rules of lines ${first.line}–${last.line}`,
+    action: 'continue',
+    note: `not matched: ${describeCondition(rule, condition)}`,
   };
 }
 
-function stepJson(step: TraceStep): TraceJsonStep {
+function skippedJson(run: MissesStep): TraceJsonStep {
+  const first = run.rules[0]!.line + 1;
+  const last = run.rules[run.rules.length - 1]!.line + 1;
+  const count = run.rules.length;
+  return {
+    kind: 'skipped',
+    packet: run.packet,
+    pass: run.pass,
+    hook: run.hook,
+    state: stateJson(run.state),
+    table: run.table,
+    chain: run.chain,
+    line: first,
+    lastLine: last,
+    count,
+    matched: false,
+    note: `not matched: none of the ${count.toLocaleString('en-US')} rules of lines ${first}–${last}`,
+  };
+}
+
+function stepJson(step: Exclude<TraceStep, MissesStep>): TraceJsonStep {
   const base = {
     kind: step.kind,
     packet: step.packet,
@@ -127,15 +129,13 @@ function stepJson(step: TraceStep): TraceJsonStep {
         matched: step.matched,
         action: step.action,
         ...(step.to !== undefined ? { to: step.to } : {}),
-        ...(step.failedCondition !== undefined
-          ? { note: `not matched: ${describeCondition(step.rule, step.failedCondition)}` }
-          : step.undecidable !== undefined
-            ? {
-                note: `cannot decide (${step.undecidable.reason}); assumed ${step.undecidable.assumed ? 'matched' : 'not matched'}`,
-              }
-            : step.effect !== undefined
-              ? { note: step.effect }
-              : {}),
+        ...(step.undecidable !== undefined
+          ? {
+              note: `cannot decide (${step.undecidable.reason}); assumed ${step.undecidable.assumed ? 'matched' : 'not matched'}`,
+            }
+          : step.effect !== undefined
+            ? { note: step.effect }
+            : {}),
       };
     case 'policy':
       return {
@@ -243,12 +243,16 @@ function packetLine(s: PacketState): string {
 function eventText(step: TraceStep, lines: readonly string[], verbose: boolean): string | undefined {
   const ruleText = (line: number): string => (lines[line - 1] ?? '').trim();
   switch (step.kind) {
+    case 'misses':
+      return verbose
+        ? step.rules
+            .map(
+              (rule, i) =>
+                `  (${step.table}:${step.chain}:rule:L${rule.line + 1} not matched: ${describeCondition(rule, step.conditions[i]!)})`,
+            )
+            .join('\n')
+        : undefined;
     case 'rule': {
-      if (step.matched === false) {
-        return verbose
-          ? `  (${step.table}:${step.chain}:rule:L${step.line} not matched: ${step.failedCondition !== undefined ? describeCondition(step.rule, step.failedCondition) : ''})`
-          : undefined;
-      }
       const verdict =
         step.action === 'jump' || step.action === 'goto'
           ? `${step.action.toUpperCase()} ${step.to ?? ''}`

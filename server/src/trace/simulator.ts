@@ -665,7 +665,8 @@ class Run {
           dstNumber = Number(this.state.dst);
         }
         if (failsOnDestination(prefilter!, index, dstNumber)) {
-          this.notMatched(rule, hook, 2);
+          // The rule object is not read: the chain names where it is, the prefilter why it fails.
+          this.notMatched(rule, hook, 2, chain.table, chain.name);
           index++;
           continue;
         }
@@ -791,7 +792,7 @@ class Run {
     const outcome = evaluateRule(rule, this.matchContext(hook));
     if (outcome.matched === true) return true;
     if (outcome.matched === false) {
-      this.notMatched(rule, hook, outcome.condition);
+      this.notMatched(rule, hook, outcome.condition, rule.table, rule.chain);
       return false;
     }
     const key = `${this.packetIndex}:${this.pass}:${hook}:${rule.table}:${rule.line}`;
@@ -816,22 +817,36 @@ class Run {
     return true;
   }
 
-  /** Records a rule that did not match: the hot path of long chains, one small object and no text. */
-  private notMatched(rule: Rule, hook: Hook, condition: number): void {
-    this.steps.push({
-      kind: 'rule',
-      packet: this.packetIndex,
-      pass: this.pass,
-      hook,
-      state: this.state,
-      table: rule.table as TableName,
-      chain: rule.chain,
-      line: rule.line + 1,
-      rule,
-      matched: false,
-      action: 'continue',
-      failedCondition: condition,
-    });
+  /**
+   * Records a rule that did not match: the hot path of long chains. It joins the miss run the last
+   * step holds when that run is of the same chain at the same point of the trip; no object per rule.
+   */
+  private notMatched(rule: Rule, hook: Hook, condition: number, table: string, chain: string): void {
+    const last = this.steps[this.steps.length - 1];
+    if (
+      last?.kind === 'misses' &&
+      last.chain === chain &&
+      last.table === table &&
+      last.hook === hook &&
+      last.pass === this.pass &&
+      last.packet === this.packetIndex &&
+      last.state === this.state
+    ) {
+      (last.rules as Rule[]).push(rule);
+      (last.conditions as number[]).push(condition);
+    } else {
+      this.steps.push({
+        kind: 'misses',
+        packet: this.packetIndex,
+        pass: this.pass,
+        hook,
+        state: this.state,
+        table: table as TableName,
+        chain,
+        rules: [rule],
+        conditions: [condition],
+      });
+    }
     this.currentHook = hook;
   }
 

@@ -111,7 +111,20 @@ interface StepBase<K extends string> {
   readonly state: PacketState;
 }
 
-/** A rule was tested. `line` is 1-based. */
+/**
+ * Consecutive rules of one chain that did not match, recorded as one step: the hot path of long chains
+ * (kube-proxy's KUBE-SERVICES has a rule per service), where an object per rule cost twenty times
+ * the evaluation itself. `rules[i]` failed on condition `conditions[i]` (trace/evaluate.ts
+ * describeCondition numbering); the packet is the same before and after.
+ */
+export interface MissesStep extends StepBase<'misses'> {
+  readonly table: TableName;
+  readonly chain: string;
+  readonly rules: readonly Rule[];
+  readonly conditions: readonly number[];
+}
+
+/** A rule was tested and matched, or could not be decided. `line` is 1-based. */
 export interface RuleStep extends StepBase<'rule'> {
   readonly table: TableName;
   readonly chain: string;
@@ -119,11 +132,9 @@ export interface RuleStep extends StepBase<'rule'> {
   readonly matched: MatchOutcome;
   /** The rule itself (spans for editors; the failed condition's text via describeCondition). */
   readonly rule: Rule;
-  /** When not matched: which condition failed (trace/evaluate.ts describeCondition numbering). */
-  readonly failedCondition?: number;
   /** When undecidable: why, and which branch this trace assumed. */
   readonly undecidable?: { readonly reason: string; readonly assumed: boolean };
-  /** `continue` when not matched. */
+  /** `continue` when an undecidable match was assumed not to match. */
   readonly action: StepAction;
   /** Target chain of a jump/goto. */
   readonly to?: string;
@@ -180,7 +191,15 @@ export interface LoopStep extends StepBase<'loop'> {
 }
 
 export type TraceStep =
-  RuleStep | PolicyStep | ReturnStep | ConntrackStep | NatSkippedStep | RouteStep | LoopbackStep | LoopStep;
+  | RuleStep
+  | MissesStep
+  | PolicyStep
+  | ReturnStep
+  | ConntrackStep
+  | NatSkippedStep
+  | RouteStep
+  | LoopbackStep
+  | LoopStep;
 
 export type TraceStepKind = TraceStep['kind'];
 

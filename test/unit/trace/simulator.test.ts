@@ -262,7 +262,9 @@ describe('trace simulator', () => {
       [packet('udp 10.244.0.5:20002 -> 10.244.0.5:9000 out')],
     );
     assert.ok(
-      !r.packets[0].steps.some((s) => (s.kind === 'rule' || s.kind === 'policy') && s.table === 'nat'),
+      !r.packets[0].steps.some(
+        (s) => (s.kind === 'rule' || s.kind === 'misses' || s.kind === 'policy') && s.table === 'nat',
+      ),
     );
     assert.ok(r.environment.some((e) => e.includes('conntrack is not running')));
     const forced = run(
