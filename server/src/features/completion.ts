@@ -57,14 +57,29 @@ class ChainFilter {
     word: string,
   ): ChainModel[] {
     const found: ChainModel[] = [];
+    const names = word === '' ? undefined : lowerCaseNames(chains);
+    let i = -1;
     for (const chain of chains.values()) {
+      i++;
       if (chain.builtin || chain.name === exclude) continue;
-      if (word !== '' && !chain.name.toLowerCase().includes(word)) continue;
+      if (names && !names[i]!.includes(word)) continue;
       found.push(chain);
       if (found.length > maxChainItems) break;
     }
     return found;
   }
+}
+
+/** The chain names of a table in lower case, in map order; built once per parse, not per keystroke. */
+const lowerCaseNamesCache = new WeakMap<ReadonlyMap<string, ChainModel>, readonly string[]>();
+
+function lowerCaseNames(chains: ReadonlyMap<string, ChainModel>): readonly string[] {
+  let names = lowerCaseNamesCache.get(chains);
+  if (!names) {
+    names = [...chains.keys()].map((name) => name.toLowerCase());
+    lowerCaseNamesCache.set(chains, names);
+  }
+  return names;
 }
 
 interface LineState {
