@@ -23,6 +23,7 @@ import type {
   TraceStep,
 } from './types';
 import type { Rule } from '../model/rule';
+import { missedCondition, missedRules } from './misses';
 
 /** The JSON form. Never throws. */
 export function formatTraceJson(result: TraceResult): TraceJsonResult {
@@ -69,8 +70,8 @@ function stepsJson(steps: readonly TraceStep[]): TraceJsonStep[] {
   const out: TraceJsonStep[] = [];
   for (const step of steps) {
     if (step.kind !== 'misses') out.push(stepJson(step));
-    else if (step.rules.length > longestListedMissRun) out.push(skippedJson(step));
-    else step.rules.forEach((rule, i) => out.push(missJson(step, rule, step.conditions[i]!)));
+    else if (step.count > longestListedMissRun) out.push(skippedJson(step));
+    else missedRules(step).forEach((rule, i) => out.push(missJson(step, rule, missedCondition(step, i))));
   }
   return out;
 }
@@ -92,9 +93,9 @@ function missJson(run: MissesStep, rule: Rule, condition: number): TraceJsonStep
 }
 
 function skippedJson(run: MissesStep): TraceJsonStep {
-  const first = run.rules[0]!.line + 1;
-  const last = run.rules[run.rules.length - 1]!.line + 1;
-  const count = run.rules.length;
+  const first = run.chainRules[run.first]!.line + 1;
+  const last = run.chainRules[run.first + run.count - 1]!.line + 1;
+  const count = run.count;
   return {
     kind: 'skipped',
     packet: run.packet,
@@ -245,10 +246,10 @@ function eventText(step: TraceStep, lines: readonly string[], verbose: boolean):
   switch (step.kind) {
     case 'misses':
       return verbose
-        ? step.rules
+        ? missedRules(step)
             .map(
               (rule, i) =>
-                `  (${step.table}:${step.chain}:rule:L${rule.line + 1} not matched: ${describeCondition(rule, step.conditions[i]!)})`,
+                `  (${step.table}:${step.chain}:rule:L${rule.line + 1} not matched: ${describeCondition(rule, missedCondition(step, i))})`,
             )
             .join('\n')
         : undefined;

@@ -23,6 +23,7 @@ import type { Connection } from './conntrack';
 import { evaluateRule } from './evaluate';
 import type { ConnectionView, MatchContext } from './evaluate';
 import { chainPrefilter, failsOnDestination } from './prefilter';
+import { extendMissRun, type OpenMissRun } from './misses';
 import type { ChainPrefilter } from './prefilter';
 import { Host } from './routing';
 import type {
@@ -665,13 +666,24 @@ class Run {
           dstNumber = Number(this.state.dst);
         }
         if (failsOnDestination(prefilter!, index, dstNumber)) {
-          // The rule object is not read: the chain names where it is, the prefilter why it fails.
-          this.notMatched(rule, hook, 2, chain.table, chain.name);
-          index++;
+          // The whole run of rules the prefilter rejects is recorded at once, without reading the
+          // rule objects: the chain names where they are, the prefilter why they fail (condition 2).
+          // Each still counts towards the per-pass limit, which the next iteration checks.
+          let end = index + 1;
+          while (
+            end < chain.rules.length &&
+            evaluated < maxRulesPerPass &&
+            failsOnDestination(prefilter!, end, dstNumber)
+          ) {
+            end++;
+            evaluated++;
+          }
+          this.notMatched(chain, hook, index, end, 2);
+          index = end;
           continue;
         }
       }
-      const matched = this.match(rule, hook);
+      const matched = this.match(rule, hook, chain, index);
       if (matched !== true) {
         index++;
         continue;
@@ -788,11 +800,11 @@ class Run {
   }
 
   /** Evaluates a rule, consulting or recording decisions for undecidable matches; records non-matches. */
-  private match(rule: Rule, hook: Hook): boolean {
+  private match(rule: Rule, hook: Hook, chain: ChainModel, index: number): boolean {
     const outcome = evaluateRule(rule, this.matchContext(hook));
     if (outcome.matched === true) return true;
     if (outcome.matched === false) {
-      this.notMatched(rule, hook, outcome.condition, rule.table, rule.chain);
+      this.notMatched(chain, hook, index, index + 1, outcome.condition);
       return false;
     }
     const key = `${this.packetIndex}:${this.pass}:${hook}:${rule.table}:${rule.line}`;
@@ -818,34 +830,39 @@ class Run {
   }
 
   /**
-   * Records a rule that did not match: the hot path of long chains. It joins the miss run the last
-   * step holds when that run is of the same chain at the same point of the trip; no object per rule.
+   * Records that rules `from` (inclusive) to `to` (exclusive) of `chain` did not match, all on
+   * `condition`: the hot path of long chains. They join the miss run the last step holds when that
+   * run ends right before them in the same chain at the same point of the trip; no object per rule
+   * and no rule object read.
    */
-  private notMatched(rule: Rule, hook: Hook, condition: number, table: string, chain: string): void {
+  private notMatched(chain: ChainModel, hook: Hook, from: number, to: number, condition: number): void {
     const last = this.steps[this.steps.length - 1];
     if (
       last?.kind === 'misses' &&
-      last.chain === chain &&
-      last.table === table &&
+      last.chainRules === chain.rules &&
+      last.first + last.count === from &&
       last.hook === hook &&
       last.pass === this.pass &&
       last.packet === this.packetIndex &&
       last.state === this.state
     ) {
-      (last.rules as Rule[]).push(rule);
-      (last.conditions as number[]).push(condition);
+      extendMissRun(last as OpenMissRun, to, condition);
     } else {
-      this.steps.push({
+      const run: OpenMissRun = {
         kind: 'misses',
         packet: this.packetIndex,
         pass: this.pass,
         hook,
         state: this.state,
-        table: table as TableName,
-        chain,
-        rules: [rule],
-        conditions: [condition],
-      });
+        table: chain.table as TableName,
+        chain: chain.name,
+        chainRules: chain.rules,
+        first: from,
+        count: 0,
+        conditions: new Uint8Array(16),
+      };
+      extendMissRun(run, to, condition);
+      this.steps.push(run);
     }
     this.currentHook = hook;
   }

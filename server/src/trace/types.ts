@@ -114,14 +114,18 @@ interface StepBase<K extends string> {
 /**
  * Consecutive rules of one chain that did not match, recorded as one step: the hot path of long chains
  * (kube-proxy's KUBE-SERVICES has a rule per service), where an object per rule cost twenty times
- * the evaluation itself. `rules[i]` failed on condition `conditions[i]` (trace/evaluate.ts
- * describeCondition numbering); the packet is the same before and after.
+ * the evaluation itself. The run is `chainRules[first] … chainRules[first + count - 1]`; rule
+ * `first + i` failed on condition `conditions[i]` (trace/evaluate.ts describeCondition numbering;
+ * the array may be longer than `count`). The packet is the same before and after.
+ * Read it with trace/misses.ts.
  */
 export interface MissesStep extends StepBase<'misses'> {
   readonly table: TableName;
   readonly chain: string;
-  readonly rules: readonly Rule[];
-  readonly conditions: readonly number[];
+  readonly chainRules: readonly Rule[];
+  readonly first: number;
+  readonly count: number;
+  readonly conditions: Uint8Array;
 }
 
 /** A rule was tested and matched, or could not be decided. `line` is 1-based. */
