@@ -6,7 +6,7 @@ import type { Check } from './check';
 import type { Finding } from './findings';
 import { istioChecks } from './checks/istio';
 import { catalogueEntries } from '../istio/catalogue';
-import { preInpodChainPrefix } from '../istio/constants';
+import { isIstioChainName } from '../istio/constants';
 
 /** What runs above the size limit besides the parser's problems, as in analyzeInSlices. */
 const checksAboveSizeLimit: readonly Check[] = istioChecks;
@@ -94,7 +94,7 @@ function isIstioNeutral(doc: ParsedDocument, line: number): boolean {
   const table = doc.ruleset.tableAt(line);
   const chain = table?.chains.get(node.rule.chain);
   if (!table || !chain || chain.builtin) return false;
-  if (chain.name.startsWith('ISTIO') || chain.name.startsWith(preInpodChainPrefix)) return false;
+  if (isIstioChainName(chain.name)) return false;
   return !catalogueChains.has(`${table.name} ${chain.name}`);
 }
 

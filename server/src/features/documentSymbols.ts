@@ -5,6 +5,7 @@ import type { ChainModel, TableModel } from '../model/ruleset';
 import type { Rule } from '../model/rule';
 import { spanToLspRange } from './convert';
 import { ruleLabel } from './ruleLabel';
+import { isIstioChainName } from '../istio/constants';
 
 /**
  * The outline: tables → chains (with policy and rule count) → rules (named by target and key matches).
@@ -36,7 +37,7 @@ function tableSymbol(doc: ParsedDocument, table: TableModel, withRules: boolean)
   for (const name of table.chainOrder) {
     const c = table.chains.get(name);
     if (!c || (c.declarationSpan === undefined && c.rules.length === 0)) continue;
-    const alwaysListed = c.builtin || c.name.startsWith('ISTIO');
+    const alwaysListed = c.builtin || isIstioChainName(c.name);
     if (!alwaysListed && ++userChains > maxUserChainSymbols) {
       omitted++;
       continue;

@@ -300,6 +300,14 @@ export const sidecarPorts = {
  */
 export const preInpodChainPrefix = 'ztunnel-';
 
+/**
+ * Whether a chain name is one of Istio's own, of any generation: every ambient and sidecar chain
+ * starts with ISTIO (the lists above), the pre-in-pod host chains with `ztunnel-`.
+ */
+export function isIstioChainName(name: string): boolean {
+  return name.startsWith('ISTIO') || name.startsWith(preInpodChainPrefix);
+}
+
 /** Istio writes each in-pod family in one `iptables-restore --noflush` call. Source: istio/istio `cni/pkg/iptables/iptables.go`. */
 export const inpodTables = ['mangle', 'nat', 'raw'] as const;
 

@@ -76,15 +76,22 @@ function stepsJson(steps: readonly TraceStep[]): TraceJsonStep[] {
   return out;
 }
 
-function missJson(run: MissesStep, rule: Rule, condition: number): TraceJsonStep {
+/** Where a miss run happened: the fields its rule steps and its `skipped` step share. */
+function runPlace(run: MissesStep) {
   return {
-    kind: 'rule',
     packet: run.packet,
     pass: run.pass,
     hook: run.hook,
     state: stateJson(run.state),
     table: run.table,
     chain: run.chain,
+  };
+}
+
+function missJson(run: MissesStep, rule: Rule, condition: number): TraceJsonStep {
+  return {
+    kind: 'rule',
+    ...runPlace(run),
     line: rule.line + 1,
     matched: false,
     action: 'continue',
@@ -98,12 +105,7 @@ function skippedJson(run: MissesStep): TraceJsonStep {
   const count = run.count;
   return {
     kind: 'skipped',
-    packet: run.packet,
-    pass: run.pass,
-    hook: run.hook,
-    state: stateJson(run.state),
-    table: run.table,
-    chain: run.chain,
+    ...runPlace(run),
     line: first,
     lastLine: last,
     count,
