@@ -1,4 +1,5 @@
 import type { ParsedDocument } from '../parser/parseDocument';
+import { lineText } from '../features/lineText';
 
 /** How much of an offending line the message quotes. */
 const quoteLimit = 40;
@@ -43,19 +44,12 @@ export function unusableInputReason(
   }
   if (!anyContent) return `${name}: is empty; there is nothing to check`;
   if (firstOther === undefined) return undefined;
-  return `${name}: does not look like an iptables-save file: no line is a table header (*filter), a chain declaration (:INPUT ACCEPT [0:0]), COMMIT or an iptables command (-A CHAIN …); line ${firstOther + 1} is ${quoteLine(doc.text, firstOther)}`;
+  return `${name}: does not look like an iptables-save file: no line is a table header (*filter), a chain declaration (:INPUT ACCEPT [0:0]), COMMIT or an iptables command (-A CHAIN …); line ${firstOther + 1} is ${quoteLine(doc, firstOther)}`;
 }
 
 /** The start of a line with control and non-ASCII characters shown as escapes, so binary stays one line. */
-function quoteLine(documentText: string, line: number): string {
-  let start = 0;
-  for (let i = 0; i < line; i++) {
-    const next = documentText.indexOf('\n', start);
-    if (next < 0) return '""';
-    start = next + 1;
-  }
-  const end = documentText.indexOf('\n', start);
-  const text = documentText.slice(start, end < 0 ? undefined : end).replace(/\r$/, '');
+function quoteLine(doc: Pick<ParsedDocument, 'text'>, line: number): string {
+  const text = (lineText(doc, line) ?? '').replace(/\r$/, '');
   const shown = [...text.slice(0, quoteLimit)]
     .map((ch) => {
       const code = ch.codePointAt(0) ?? 0;
