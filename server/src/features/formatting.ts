@@ -57,10 +57,17 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
   };
   const sorted = edits
     .map((e) => ({ from: offset(e.range.start), to: offset(e.range.end), newText: e.newText }))
-    .sort((a, b) => b.from - a.from || b.to - a.to);
-  let result = text;
-  for (const e of sorted) result = result.slice(0, e.from) + e.newText + result.slice(e.to);
-  return result;
+    .sort((a, b) => a.from - b.from || a.to - b.to);
+  // One pass front to back, joined once: re-slicing the whole text per edit would be quadratic on a
+  // 450,000-line dump where the formatter touches most lines.
+  const parts: string[] = [];
+  let cursor = 0;
+  for (const e of sorted) {
+    parts.push(text.slice(cursor, e.from), e.newText);
+    cursor = Math.max(cursor, e.to);
+  }
+  parts.push(text.slice(cursor));
+  return parts.join('');
 }
 
 function editorLines(text: string): string[] {

@@ -356,3 +356,14 @@ describe('formatDocument: real iptables-save dumps are already canonical', funct
     });
   }
 });
+
+describe('applyTextEdits', function () {
+  it('Should keep the array order of inserts at the same position, as LSP 3.17 TextEdit[] says', function () {
+    const at = { line: 1, character: 0 };
+    const result = applyTextEdits('*filter\nCOMMIT\n', [
+      { range: { start: at, end: at }, newText: ':INPUT ACCEPT [0:0]\n' },
+      { range: { start: at, end: at }, newText: '-A INPUT -j ACCEPT\n' },
+    ]);
+    assert.equal(result, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\nCOMMIT\n');
+  });
+});
