@@ -43,8 +43,10 @@ export function startServer(connection: Connection): void {
     },
   });
   const service = createLanguageService();
-  const cache = new DocumentCache(service, changes, connection);
   let settings: SettingsProvider = new SettingsProvider(connection, false);
+  const cache = new DocumentCache(service, changes, connection, async (uri) => {
+    return (await settings.get(uri)).diagnostics.maxFileSizeForAnalysis;
+  });
   let dynamicConfigurationChange = false;
 
   const ctx: ServerContext = {

@@ -30,6 +30,11 @@ export class DocumentCache {
     private readonly service: LanguageService,
     private readonly changes: ChangeTracker,
     private readonly connection?: Connection,
+    /**
+     * The size above which a document gets only the syntax and Istio checks (the setting). Above it
+     * the parse keeps rules on demand (ParseOptions.onDemand): nothing then reads every rule.
+     */
+    private readonly analysisLimit?: (uri: string) => Promise<number>,
   ) {}
 
   /** The parse of this version of the document, started now or shared with earlier callers. */
@@ -49,10 +54,13 @@ export class DocumentCache {
     const text = document.getText();
     const quick = this.reparseChangedLines(uri, version, text);
     if (quick) return this.keep(uri, version, quick);
+    const limit = this.analysisLimit && (await this.analysisLimit(uri));
+    if (this.entries.get(uri) !== self) return this.newest(uri);
+    const onDemand = limit !== undefined && text.length > limit;
     const progress =
       this.connection && new LongWorkProgress(this.connection, `iptables-lens: parsing ${baseName(uri)}`);
     try {
-      const parsed = await runInSlices(parseDocumentInSlices(text), {
+      const parsed = await runInSlices(parseDocumentInSlices(text, { onDemand }), {
         abandoned: () => this.entries.get(uri) !== self,
         onSlice: (p, elapsedMs) => progress?.update(p.done, p.total, elapsedMs),
       });
@@ -60,9 +68,13 @@ export class DocumentCache {
     } finally {
       progress?.end();
     }
-    // Superseded by a newer version (a request for this one gets the newest parse) or closed.
+    return this.newest(uri);
+  }
+
+  /** For a parse superseded by a newer version (a request for it gets the newest parse) or closed. */
+  private newest(uri: string): Promise<ParsedDocument> {
     const newer = this.entries.get(uri);
-    return newer ? newer.parsed : emptyDocument;
+    return newer ? newer.parsed : Promise.resolve(emptyDocument);
   }
 
   /** A re-parse of only the lines changed since the last finished parse, when the service can do it. */

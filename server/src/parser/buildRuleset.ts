@@ -5,6 +5,7 @@ import type { BuiltinPolicy, ChainLine, CommandLine, Counters, TableLine, Token 
 import { findTable } from '../netfilter/tables';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
 import type { Problems } from './problems';
+import { OnDemandRule, chainJumpOf } from './onDemand';
 
 /** Chain state while a block is being applied; frozen into a ChainModel at the end of the block. */
 interface ChainState {
@@ -162,13 +163,17 @@ export class RulesetBuilder {
     return chain;
   }
 
-  /** Applies one command line of the current block. */
-  command(node: CommandLine): void {
+  /**
+   * Applies one command line of the current block. `kept` is the node the syntax tree keeps for the
+   * line when it is not `node` itself (an on-demand handle): the model then holds its rule.
+   */
+  command(node: CommandLine, kept: CommandLine = node): void {
     const block = this.block;
     if (!block || !node.verb) return;
-    if (node.rule) {
-      this.allRules.push(node.rule);
-      if (node.verb !== 'delete' && node.verb !== 'check') this.ruleSources.set(node.rule, node);
+    const rule = kept.rule;
+    if (rule) {
+      this.allRules.push(rule);
+      if (node.verb !== 'delete' && node.verb !== 'check') this.ruleSources.set(rule, kept);
     }
     const chainToken = node.chain;
     const name = chainToken?.text;
@@ -193,12 +198,12 @@ export class RulesetBuilder {
     switch (node.verb) {
       case 'append': {
         const c = needChain();
-        if (node.rule) (c ?? this.orphanChain(block, name!)).rules.push(node.rule);
+        if (rule) (c ?? this.orphanChain(block, name!)).rules.push(rule);
         return;
       }
       case 'insert': {
         const c = needChain();
-        if (!node.rule) return;
+        if (!rule) return;
         const target = c ?? this.orphanChain(block, name!);
         const at = (ruleNumber() ?? 1) - 1;
         if (at > target.rules.length) {
@@ -207,14 +212,14 @@ export class RulesetBuilder {
             node.operands[0]!.span,
             `Index of insertion too big: chain ${name} has ${target.rules.length} rules at this point.`,
           );
-          target.rules.push(node.rule);
-        } else target.rules.splice(at, 0, node.rule);
+          target.rules.push(rule);
+        } else target.rules.splice(at, 0, rule);
         return;
       }
       case 'replace': {
         const c = needChain();
         const n = ruleNumber();
-        if (!c || !node.rule || n === undefined) return;
+        if (!c || !rule || n === undefined) return;
         if (n > c.rules.length) {
           this.problems.add(
             'syntax.rule-not-found',
@@ -223,7 +228,7 @@ export class RulesetBuilder {
           );
           return;
         }
-        c.rules[n - 1] = node.rule;
+        c.rules[n - 1] = rule;
         return;
       }
       case 'delete': {
@@ -513,15 +518,16 @@ export class RulesetBuilder {
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
         if ((++visited & yieldEveryRules) === 0) yield;
-        const target = rule.target;
-        if (!target || target.kind !== 'chain') continue;
-        if (table.chains.has(target.name) && !table.chains.get(target.name)!.builtin) {
-          const key = `${table.index}:${target.name}`;
+        const jump = chainJumpOf(rule);
+        if (!jump) continue;
+        if (table.chains.has(jump.name) && !table.chains.get(jump.name)!.builtin) {
+          const key = `${table.index}:${jump.name}`;
           const list = this.callers.get(key) ?? [];
-          list.push({ table, from: chain.name, to: target.name, goto: target.goto, rule });
+          list.push({ table, from: chain.name, to: jump.name, goto: jump.goto, rule });
           this.callers.set(key, list);
           continue;
         }
+        const target = rule.target!;
         const builtin = table.chains.get(target.name)?.builtin === true;
         this.problems.add(
           'syntax.undefined-target',
@@ -543,6 +549,7 @@ export class RulesetBuilder {
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
         if ((++visited & yieldEveryRules) === 0) yield;
+        if (rule instanceof OnDemandRule && !rule.mayMisfitFamily(want)) continue;
         if (rule.familyOnly !== undefined && rule.familyOnly !== want) continue;
         for (const list of [rule.source, rule.destination]) {
           for (const a of list?.value ?? []) {

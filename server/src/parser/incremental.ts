@@ -4,10 +4,9 @@ import type { ChainModel, JumpEdge, Ruleset, TableModel } from '../model/ruleset
 import type { ChangedLines } from '../model/span';
 import type { CommandLine, LineNode, TableLine } from '../model/syntax';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
-import { parseCommand } from './commandParser';
-import { tokenizeLine } from './lexer';
 import { MAX_LINE_BYTES, type ParsedDocument, type ParseOptions } from './parseDocument';
-import { parseComment, parseCounters } from './parseLine';
+import { parseComment } from './parseLine';
+import { readCommandLine } from './readCommandLine';
 import { Problems } from './problems';
 import { familyOfRules } from './buildRuleset';
 import { lineStartsOf, rememberLineStarts } from './lineStarts';
@@ -218,29 +217,15 @@ class LineReparser {
     const table = this.previous.ruleset.tableAt(i);
     const tableLine = table && this.lines[table.line];
     if (!table || tableLine?.kind !== 'table' || this.isTextSensitive(table)) return false;
-    let from = 0;
-    let counters;
-    if (text[0] === '[') {
-      const c = parseCounters(text, i, 0);
-      if (!c.ok) return false;
-      counters = c.value.counters;
-      from = c.value.end;
-    }
     const problems = new Problems();
-    const lexed = tokenizeLine(text, i, from, true);
-    problems.push(...lexed.problems);
-    const node = parseCommand(
-      lexed.tokens,
-      {
-        table: table.name,
-        line: i,
-        span: { line: i, start: 0, end: text.length },
-        counters,
-        family: this.parseFamily(tableLine),
-        text,
-      },
+    const read = readCommandLine(
+      text,
+      i,
+      { table: table.name, family: this.parseFamily(tableLine) },
       problems,
     );
+    if (!read.ok) return false;
+    const node = read.value;
     const before = old.rule;
     const after = node.rule;
     if (!before || !after || old.verb !== 'append' || node.verb !== 'append') return false;

@@ -3,7 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import type { ChangedLines } from '../../../server/src/model/span';
-import { parseDocument, type ParsedDocument } from '../../../server/src/parser/parseDocument';
+import {
+  parseDocument,
+  type ParsedDocument,
+  type ParseOptions,
+} from '../../../server/src/parser/parseDocument';
 import { reparseLines, reparseOrigin } from '../../../server/src/parser/incremental';
 import { doc } from './helpers';
 import { applyEdit, type Edit } from '../../helpers/textEdits';
@@ -72,10 +76,16 @@ function canonical(parsed: ParsedDocument) {
 }
 
 /** Re-parses incrementally when possible, else in full, as the document cache does. */
-function next(previous: ParsedDocument, e: Edit): { parsed: ParsedDocument; incremental: boolean } {
+function next(
+  previous: ParsedDocument,
+  e: Edit,
+  options: ParseOptions = {},
+): { parsed: ParsedDocument; incremental: boolean } {
   const { text, change } = applyEdit(previous.text, e);
   const quick = reparseLines(previous, text, change);
-  return quick ? { parsed: quick, incremental: true } : { parsed: parseDocument(text), incremental: false };
+  return quick
+    ? { parsed: quick, incremental: true }
+    : { parsed: parseDocument(text, options), incremental: false };
 }
 
 /** A random one-character edit: insert, delete or replace, with characters that matter to the grammar. */
@@ -101,41 +111,44 @@ function lineStart(text: string, line: number): number {
 describe('incremental re-parse (reparseLines)', () => {
   const kube = parseDocument(read('kube/kube-50x3.rules'));
 
-  it('Should give the same parse as a full parse for random one-character edits on real dumps', () => {
-    for (const { name, text } of corpus) {
-      const base = parseDocument(text);
-      const before = canonical(base);
-      let incremental = 0;
-      let runs = 0;
-      fc.assert(
-        fc.property(arbitraryEdit(text.length), (e) => {
-          runs++;
-          const { text: edited } = applyEdit(text, e);
-          const result = next(base, e);
-          if (!result.incremental) return;
-          incremental++;
-          assert.deepStrictEqual(canonical(result.parsed), canonical(parseDocument(edited)), json(e));
-        }),
-        { seed: 8081, numRuns: 50 },
-      );
-      // The previous document is never changed, whatever the re-parses did.
-      assert.deepStrictEqual(canonical(base), before, `${name}: the previous parse was modified`);
-      // Most random characters land in rules and comments: the shortcut must actually be taken.
-      assert.ok(incremental > runs / 4, `${name}: only ${incremental} of ${runs} edits were incremental`);
-    }
-  });
+  for (const options of [{}, { onDemand: true }] as const) {
+    const mode = options.onDemand ? ' (rules kept on demand)' : '';
+    it(`Should give the same parse as a full parse for random one-character edits on real dumps${mode}`, () => {
+      for (const { name, text } of corpus) {
+        const base = parseDocument(text, options);
+        const before = canonical(base);
+        let incremental = 0;
+        let runs = 0;
+        fc.assert(
+          fc.property(arbitraryEdit(text.length), (e) => {
+            runs++;
+            const { text: edited } = applyEdit(text, e);
+            const result = next(base, e, options);
+            if (!result.incremental) return;
+            incremental++;
+            assert.deepStrictEqual(canonical(result.parsed), canonical(parseDocument(edited)), json(e));
+          }),
+          { seed: 8081, numRuns: 50 },
+        );
+        // The previous document is never changed, whatever the re-parses did.
+        assert.deepStrictEqual(canonical(base), before, `${name}: the previous parse was modified`);
+        // Most random characters land in rules and comments: the shortcut must actually be taken.
+        assert.ok(incremental > runs / 4, `${name}: only ${incremental} of ${runs} edits were incremental`);
+      }
+    });
 
-  it('Should give the same parse as a full parse after a chain of edits, each re-parsed from the last', () => {
-    const text = read('kube/kube-50x3.rules');
-    fc.assert(
-      fc.property(fc.array(arbitraryEdit(text.length - 200), { minLength: 2, maxLength: 8 }), (edits) => {
-        let current = parseDocument(text);
-        for (const e of edits) current = next(current, e).parsed;
-        assert.deepStrictEqual(canonical(current), canonical(parseDocument(current.text)));
-      }),
-      { seed: 4242, numRuns: 30 },
-    );
-  });
+    it(`Should give the same parse as a full parse after a chain of edits, each re-parsed from the last${mode}`, () => {
+      const text = read('kube/kube-50x3.rules');
+      fc.assert(
+        fc.property(fc.array(arbitraryEdit(text.length - 200), { minLength: 2, maxLength: 8 }), (edits) => {
+          let current = parseDocument(text, options);
+          for (const e of edits) current = next(current, e, options).parsed;
+          assert.deepStrictEqual(canonical(current), canonical(parseDocument(current.text)));
+        }),
+        { seed: 4242, numRuns: 30 },
+      );
+    });
+  }
 
   it('Should re-read a typed character inside a rule and share every other line with the previous parse', () => {
     const text = kube.text;
