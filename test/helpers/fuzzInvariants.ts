@@ -184,64 +184,74 @@ export const fuzzUri = 'file:///fuzz.rules';
 
 /**
  * Runs every per-document feature once (whole-document ones) and the position-based ones at the
- * given positions, asserting each result stays inside the document.
+ * given positions, asserting each result stays inside the document. Returns every answer in call
+ * order, so two parses of one text can be shown to answer alike.
  */
-export function exerciseFeatures(doc: ParsedDocument, positions: readonly Position[]): void {
+export function exerciseFeatures(doc: ParsedDocument, positions: readonly Position[]): unknown[] {
   const ls = languageService;
+  const answers: unknown[] = [];
+  const keep = <T>(answer: T): T => {
+    answers.push(answer);
+    return answer;
+  };
   const lines = editorLines(doc.text);
   const whole: Range = {
     start: { line: 0, character: 0 },
     end: { line: lines.length - 1, character: lines.at(-1)!.length },
   };
 
-  const diagnostics = ls.getDiagnostics(doc, fuzzUri, defaultSettings);
+  const diagnostics = keep(ls.getDiagnostics(doc, fuzzUri, defaultSettings));
   for (const d of diagnostics) assertRangeInside(d.range, lines, `diagnostic ${String(d.code)}`);
-  for (const action of ls.getCodeActions(fuzzUri, diagnostics, diagnostics))
+  for (const action of keep(ls.getCodeActions(fuzzUri, diagnostics, diagnostics)))
     applyEdits(doc.text, action.edit?.changes?.[fuzzUri] ?? []);
 
-  const semantic = ls.getSemanticTokens(doc);
+  const semantic = keep(ls.getSemanticTokens(doc));
   assert.equal(semantic.data.length % 5, 0, 'semantic tokens come in fives');
   for (const s of decodeSemanticTokens(semantic)) assertSpanInside(s, lines, 'semantic token');
-  for (const s of decodeSemanticTokens(ls.getSemanticTokens(doc, whole)))
+  for (const s of decodeSemanticTokens(keep(ls.getSemanticTokens(doc, whole))))
     assertSpanInside(s, lines, 'ranged semantic token');
 
-  const symbolStack = [...ls.getDocumentSymbols(doc)];
+  const symbolStack = [...keep(ls.getDocumentSymbols(doc))];
   for (let symbol = symbolStack.pop(); symbol; symbol = symbolStack.pop()) {
     assertRangeInside(symbol.range, lines, `symbol ${symbol.name}`);
     assertRangeInside(symbol.selectionRange, lines, `symbol ${symbol.name} selection`);
     symbolStack.push(...(symbol.children ?? []));
   }
-  for (const s of ls.getWorkspaceSymbols([{ uri: fuzzUri, doc }], ''))
+  for (const s of keep(ls.getWorkspaceSymbols([{ uri: fuzzUri, doc }], '')))
     if ('range' in s.location) assertRangeInside(s.location.range, lines, `workspace symbol ${s.name}`);
-  for (const r of ls.getFoldingRanges(doc))
+  for (const r of keep(ls.getFoldingRanges(doc)))
     assert.ok(
       0 <= r.startLine && r.startLine <= r.endLine && r.endLine < lines.length,
       `folding ${JSON.stringify(r)}`,
     );
-  for (const lens of ls.getCodeLenses(doc, fuzzUri)) assertRangeInside(lens.range, lines, 'code lens');
-  for (const hint of ls.getInlayHints(doc, whole)) assertPositionInside(hint.position, lines, 'inlay hint');
-  ls.getClassification(doc);
-  ls.getExpectedRuleSet(doc);
+  for (const lens of keep(ls.getCodeLenses(doc, fuzzUri))) assertRangeInside(lens.range, lines, 'code lens');
+  for (const hint of keep(ls.getInlayHints(doc, whole)))
+    assertPositionInside(hint.position, lines, 'inlay hint');
+  keep(ls.getClassification(doc));
+  keep(ls.getExpectedRuleSet(doc));
 
   for (const position of positions) {
-    const hover = ls.getHover(doc, position);
+    const hover = keep(ls.getHover(doc, position));
     if (hover?.range) assertRangeInside(hover.range, lines, 'hover');
-    for (const item of ls.getCompletions(doc, position).items) {
+    for (const item of keep(ls.getCompletions(doc, position)).items) {
       const edit = item.textEdit;
       if (edit && 'range' in edit) assertRangeInside(edit.range, lines, `completion ${item.label}`);
       if (edit && 'insert' in edit) assertRangeInside(edit.insert, lines, `completion ${item.label}`);
     }
-    for (const l of ls.getDefinition(doc, fuzzUri, position)) assertRangeInside(l.range, lines, 'definition');
-    for (const l of ls.getReferences(doc, fuzzUri, position, true))
+    for (const l of keep(ls.getDefinition(doc, fuzzUri, position)))
+      assertRangeInside(l.range, lines, 'definition');
+    for (const l of keep(ls.getReferences(doc, fuzzUri, position, true)))
       assertRangeInside(l.range, lines, 'reference');
-    for (const h of ls.getDocumentHighlights(doc, position)) assertRangeInside(h.range, lines, 'highlight');
-    const renameRange = ls.prepareRename(doc, position);
+    for (const h of keep(ls.getDocumentHighlights(doc, position)))
+      assertRangeInside(h.range, lines, 'highlight');
+    const renameRange = keep(ls.prepareRename(doc, position));
     if (renameRange) {
       assertRangeInside(renameRange, lines, 'prepareRename');
-      const rename = ls.getRenameEdits(doc, fuzzUri, position, 'FUZZ_RENAMED');
+      const rename = keep(ls.getRenameEdits(doc, fuzzUri, position, 'FUZZ_RENAMED'));
       if ('edit' in rename) applyEdits(doc.text, rename.edit.changes?.[fuzzUri] ?? []);
     }
   }
+  return answers;
 }
 
 /** Maps free naturals onto positions inside the document (columns up to one past the line end). */

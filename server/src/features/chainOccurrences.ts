@@ -3,6 +3,7 @@ import type { Span } from '../model/span';
 import { spanContains } from '../model/span';
 import type { TableModel } from '../model/ruleset';
 import type { LineNode } from '../model/syntax';
+import { chainOperandOf, targetNameOf } from '../parser/onDemand';
 
 /**
  * Where a chain name is written: its declaration (`:NAME …` or `-N NAME`), as the chain operand of a
@@ -34,16 +35,19 @@ function occurrencesOnLine(doc: ParsedDocument, node: LineNode | undefined, out:
     out.push({ table, name: node.name, span: node.nameSpan, role: 'declaration' });
     return;
   }
-  if (node.chain) {
+  // Read through the parser's helpers: on a big document most lines are on-demand handles, and the
+  // index of a 150,000-line dump must not re-read every rule.
+  const chain = chainOperandOf(node);
+  if (chain) {
     const role = node.verb === 'new-chain' ? 'declaration' : 'command';
-    out.push({ table, name: node.chain.text, span: node.chain.span, role });
+    out.push({ table, name: chain.text, span: chain.span, role });
   }
   if (node.verb === 'rename-chain' && node.operands[0]) {
     out.push({ table, name: node.operands[0].text, span: node.operands[0].span, role: 'declaration' });
   }
-  const target = node.rule?.target;
-  if (target && (target.kind === 'chain' || table.chains.has(target.name))) {
-    out.push({ table, name: target.name, span: target.nameToken.span, role: 'jump' });
+  const target = node.rule && targetNameOf(node.rule);
+  if (target && (target.isChain || table.chains.has(target.name))) {
+    out.push({ table, name: target.name, span: target.span, role: 'jump' });
   }
 }
 

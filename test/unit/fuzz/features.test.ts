@@ -29,8 +29,8 @@ describe('Fuzz: editor features', function () {
   });
 
   it(`Should answer inside lines of random option-table tokens${runLabel(9502)}`, function () {
-    checkProperty(9502, fc.tuple(tokenSoup, cursorSeeds), ([text, cursors]) =>
-      exerciseFeatures(parseDocument(text), positionsIn(text, cursors)),
-    );
+    checkProperty(9502, fc.tuple(tokenSoup, cursorSeeds), ([text, cursors]) => {
+      exerciseFeatures(parseDocument(text), positionsIn(text, cursors));
+    });
   });
 });
