@@ -173,7 +173,9 @@ export class RulesetBuilder {
     const rule = kept.rule;
     if (rule) {
       this.allRules.push(rule);
-      if (node.verb !== 'delete' && node.verb !== 'check') this.ruleSources.set(rule, kept);
+      // An on-demand rule knows its own line; a Map entry per rule of a 150,000-line dump costs more.
+      if (node.verb !== 'delete' && node.verb !== 'check' && !(rule instanceof OnDemandRule))
+        this.ruleSources.set(rule, kept);
     }
     const chainToken = node.chain;
     const name = chainToken?.text;
@@ -252,7 +254,7 @@ export class RulesetBuilder {
         const key = ruleKey(node.rule, node);
         // Keys are computed only here: -D by specification is rare, and files can hold 10⁵ rules.
         const at = c.rules.findIndex((r) => {
-          const source = this.ruleSources.get(r);
+          const source = r instanceof OnDemandRule ? r.handle : this.ruleSources.get(r);
           return source !== undefined && ruleKey(r, source) === key;
         });
         if (at < 0) {

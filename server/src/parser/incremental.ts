@@ -1,6 +1,6 @@
 import type { Finding, FindingCode } from '../analysis/findings';
 import type { Rule } from '../model/rule';
-import type { ChainModel, JumpEdge, Ruleset, TableModel } from '../model/ruleset';
+import type { JumpEdge, Ruleset, TableModel } from '../model/ruleset';
 import type { ChangedLines } from '../model/span';
 import type { CommandLine, LineNode, TableLine } from '../model/syntax';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
@@ -330,15 +330,14 @@ class LineReparser {
   /** The ruleset with each swapped rule in place of its predecessor, sharing everything else. */
   private swapRules(): Ruleset | undefined {
     const base = this.previous.ruleset;
-    const replaced = new Map<Rule, Rule>();
-    for (const s of this.swaps) replaced.set(s.before, s.after);
-    const tables = base.tables.slice();
+        const tables = base.tables.slice();
     for (const s of this.swaps) {
       const table = tables[s.table.index]!;
       const chain = table.chains.get(s.before.chain)!;
-      const chains = new Map(table.chains);
-      const updated: ChainModel = { ...chain, rules: chain.rules.map((r) => replaced.get(r) ?? r) };
-      chains.set(chain.name, updated);
+      const rules = chain.rules.slice();
+      rules[rules.indexOf(s.before)] = s.after;
+      // The other chains are shared: a node dump's table holds 40,000 of them, too many to copy per keystroke.
+      const chains = new OverlayMap(table.chains, chain.name, { ...chain, rules });
       tables[table.index] = { ...table, chains };
     }
     if (!this.familiesUnchanged(tables)) return undefined;
@@ -485,5 +484,52 @@ class RebasedCallers implements CallersMap {
     const all = new Map<string, readonly JumpEdge[]>();
     for (const key of this.root.keys()) all.set(key, this.get(key)!);
     return all;
+  }
+}
+
+/**
+ * A map equal to `base` with the values of a few keys replaced, without copying `base`; iteration keeps
+ * `base`'s order. What a re-parsed table holds: every chain of the previous parse but the edited ones
+ * (a node dump's table has 40,000 chains, too many to copy per keystroke). Overlays of overlays
+ * collapse onto the first base, so a long run of edits does not build a chain of lookups.
+ */
+class OverlayMap<K, V> implements ReadonlyMap<K, V> {
+  private readonly base: ReadonlyMap<K, V>;
+  private readonly replaced: Map<K, V>;
+
+  constructor(base: ReadonlyMap<K, V>, key: K, value: V) {
+    if (base instanceof OverlayMap) {
+      this.base = base.base as ReadonlyMap<K, V>;
+      this.replaced = new Map(base.replaced as Map<K, V>);
+    } else {
+      this.base = base;
+      this.replaced = new Map();
+    }
+    this.replaced.set(key, value);
+  }
+
+  get size(): number {
+    return this.base.size;
+  }
+  get(key: K): V | undefined {
+    return this.replaced.has(key) ? this.replaced.get(key) : this.base.get(key);
+  }
+  has(key: K): boolean {
+    return this.base.has(key);
+  }
+  *entries(): MapIterator<[K, V]> {
+    for (const [k, v] of this.base) yield [k, this.replaced.has(k) ? this.replaced.get(k)! : v];
+  }
+  *keys(): MapIterator<K> {
+    yield* this.base.keys();
+  }
+  *values(): MapIterator<V> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
+    for (const [k, v] of this.entries()) callback(v, k, this);
   }
 }

@@ -164,8 +164,9 @@ export class OnDemandRule implements Rule {
   /** Set by the ruleset builder when the jump names no chain (the target becomes kind `unknown`). */
   private targetOverride: Target | undefined;
 
+  /** `handle` is the line's handle, whose `rule` this is. */
   constructor(
-    private readonly node: OnDemandCommandLine,
+    readonly handle: OnDemandCommandLine,
     rule: Rule,
   ) {
     this.table = rule.table;
@@ -210,14 +211,14 @@ export class OnDemandRule implements Rule {
   }
 
   private get full(): Rule {
-    return this.node.full().rule!;
+    return this.handle.full().rule!;
   }
 
   get span(): Span {
-    return this.node.span;
+    return this.handle.span;
   }
   get counters(): Counters | undefined {
-    return this.node.counters;
+    return this.handle.counters;
   }
   get protocol(): Negatable<string> | undefined {
     return this.full.protocol;
