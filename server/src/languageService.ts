@@ -44,6 +44,7 @@ import { getTraceCodeLenses } from './features/traceCodeLens';
 import { getTraceScenarios, trace } from './features/trace';
 import { getSemanticTokens } from './features/semanticTokens';
 import type { TraceResponse, TraceScenarioInfo } from '../../common/traceProtocol';
+import { textLengthOf, type LineSource } from './parser/lineStarts';
 
 /**
  * The façade every front end (LSP handlers, CLI, tests, benchmarks) goes through: one entry per
@@ -101,7 +102,11 @@ export interface LanguageService {
    * A new parse that re-reads only the changed lines of `previous`, sharing everything else with it, or
    * undefined when the edit is not local enough for that (the caller then parses the whole text).
    */
-  reparse(previous: ParsedDocument, text: string, changed: ChangedLines): ParsedDocument | undefined;
+  reparse(
+    previous: ParsedDocument,
+    text: string | LineSource,
+    changed: ChangedLines,
+  ): ParsedDocument | undefined;
 }
 
 export function createLanguageService(): LanguageService {
@@ -119,7 +124,7 @@ export function createLanguageService(): LanguageService {
     const before = origin && findingsCache.get(origin.previous);
     // Only above the size limit: below it reanalyze is a plain analyze, which must run in slices.
     const findings =
-      origin && before && before.maxSize === maxSize && doc.text.length > maxSize
+      origin && before && before.maxSize === maxSize && textLengthOf(doc) > maxSize
         ? reanalyze(origin.previous, before.findings, doc, { maxSizeForAnalysis: maxSize })
         : yield* analyzeInSlices(doc, { maxSizeForAnalysis: maxSize });
     findingsCache.set(doc, { maxSize, findings });

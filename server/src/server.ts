@@ -5,9 +5,9 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService } from './languageService';
 import { DocumentCache } from './lsp/documentCache';
+import { LineDocument } from './lsp/lineDocument';
 import { ChangeTracker } from './lsp/changeTracker';
 import { createMemoryRelease } from './lsp/memoryRelease';
 import type { ServerContext } from './lsp/context';
@@ -34,12 +34,13 @@ import { serverVersion } from './version';
  */
 export function startServer(connection: Connection): void {
   const changes = new ChangeTracker();
-  const documents = new TextDocuments<TextDocument>({
-    create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+  // Documents are kept as line arrays (lsp/lineDocument.ts): an edit never rebuilds a 16 MB string.
+  const documents = new TextDocuments<LineDocument>({
+    create: (uri, languageId, version, content) => LineDocument.create(uri, languageId, version, content),
     update: (document, contentChanges, version) => {
       // Remember which lines each edit touched, so the cache can re-parse only those.
       changes.record(document.uri, document.version, version, contentChanges);
-      return TextDocument.update(document, contentChanges, version);
+      return LineDocument.update(document, contentChanges, version);
     },
   });
   const service = createLanguageService();
@@ -59,7 +60,7 @@ export function startServer(connection: Connection): void {
   };
   const published = registerDiagnostics(ctx);
   const releaseMemory = createMemoryRelease();
-  documents.onDidClose((e) => releaseMemory(e.document.getText().length));
+  documents.onDidClose((e) => releaseMemory(e.document.length));
   registerCodeActions(ctx, published);
   registerHover(ctx);
   registerNavigation(ctx);

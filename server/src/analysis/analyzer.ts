@@ -1,5 +1,6 @@
 import type { ParsedDocument, ParseProgress } from '../parser/parseDocument';
 import { runToEnd } from '../parser/parseDocument';
+import { lineTextOf, textLengthOf } from '../parser/lineStarts';
 import type { Finding } from './findings';
 import { finding } from './findings';
 import type { Check } from './check';
@@ -37,7 +38,7 @@ export function* analyzeInSlices(
 ): Generator<ParseProgress, Finding[], void> {
   const findings: Finding[] = [...doc.problems];
   const limit = options.maxSizeForAnalysis;
-  const tooBig = limit !== undefined && doc.text.length > limit;
+  const tooBig = limit !== undefined && textLengthOf(doc) > limit;
   if (tooBig) findings.push(sizeLimitFinding(doc, limit));
   const checks = tooBig ? istioChecks : semanticChecks;
   for (const [done, check] of checks.entries()) {
@@ -59,14 +60,16 @@ export function sizeLimitFinding(doc: ParsedDocument, limit: number): Finding {
   const megabytes = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
   return finding(
     'analysis.size-limit',
-    { line: 0, start: 0, end: doc.tree.lines.length > 0 ? firstLineLength(doc.text) : 0 },
-    `This file is ${megabytes(doc.text.length)}, above iptablesLens.diagnostics.maxFileSizeForAnalysis (${megabytes(limit)}): only syntax and Istio checks ran; kernel-validity (netfilter.*) and lint checks were skipped to keep the editor responsive. Raise the setting to run them, or run \`iptables-lens check\`, which runs every check.`,
+    { line: 0, start: 0, end: doc.tree.lines.length > 0 ? firstLineLength(doc) : 0 },
+    `This file is ${megabytes(textLengthOf(doc))}, above iptablesLens.diagnostics.maxFileSizeForAnalysis (${megabytes(limit)}): only syntax and Istio checks ran; kernel-validity (netfilter.*) and lint checks were skipped to keep the editor responsive. Raise the setting to run them, or run \`iptables-lens check\`, which runs every check.`,
   );
 }
 
-function firstLineLength(text: string): number {
-  const end = text.search(/[\r\n]/);
-  return end < 0 ? text.length : end;
+/** Length of the editor's first line, read without building a re-parsed document's text. */
+function firstLineLength(doc: ParsedDocument): number {
+  const first = lineTextOf(doc, 0) ?? '';
+  const cr = first.indexOf('\r');
+  return cr < 0 ? first.length : cr;
 }
 
 export function internalErrorFinding(checkId: string, error: unknown): Finding {

@@ -1,5 +1,6 @@
 import type { ParsedDocument } from '../parser/parseDocument';
 import { reparseOrigin } from '../parser/incremental';
+import { textLengthOf } from '../parser/lineStarts';
 import type { AnalysisOptions } from './analyzer';
 import { analyze, internalErrorFinding, sizeLimitFinding } from './analyzer';
 import type { Check } from './check';
@@ -35,7 +36,7 @@ export function reanalyze(
 ): Finding[] {
   const origin = reparseOrigin(doc);
   const limit = options.maxSizeForAnalysis;
-  if (limit === undefined || doc.text.length <= limit || origin?.previous !== previous)
+  if (limit === undefined || textLengthOf(doc) <= limit || origin?.previous !== previous)
     return analyze(doc, options);
   const disabled = options.disabledCodes;
   const wanted = (f: Finding): boolean => !disabled?.has(f.code);
@@ -50,7 +51,7 @@ export function reanalyze(
   const note = sizeLimitFinding(doc, limit);
   if (wanted(note)) checked.push(note);
   // Reused only from findings made above the limit too: below it they hold every check's findings.
-  const previousAboveLimit = previous.text.length > limit;
+  const previousAboveLimit = textLengthOf(previous) > limit;
   if (
     previousAboveLimit &&
     [...changed].every((line) => isIstioNeutral(previous, line) && isIstioNeutral(doc, line))

@@ -1,5 +1,5 @@
 import type { ParsedDocument } from '../parser/parseDocument';
-import { lineText } from '../features/lineText';
+import { lineTextOf as lineText } from '../parser/lineStarts';
 
 /** How much of an offending line the message quotes. */
 const quoteLimit = 40;

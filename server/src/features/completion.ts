@@ -9,7 +9,7 @@ import { rejectTypesV4, rejectTypesV6, targetSpecs } from '../netfilter/targets'
 import { findTable, isBuiltinChain, tables } from '../netfilter/tables';
 import { ambientChains, connectionMark, ztunnelMark, ztunnelPorts } from '../istio/constants';
 import { istioSnippets } from './istioSnippets';
-import { lineText } from './lineText';
+import { lineTextOf as lineText } from '../parser/lineStarts';
 
 /**
  * Context-aware completion: what may come next at the cursor, as iptables-restore would read the line.

@@ -4,6 +4,8 @@ import type { ParsedDocument } from '../parser/parseDocument';
 import { parseDocument, parseDocumentInSlices } from '../parser/parseDocument';
 import type { LanguageService } from '../languageService';
 import type { ChangeTracker } from './changeTracker';
+import { LineDocument } from './lineDocument';
+import type { LineSource } from '../parser/lineStarts';
 import { LongWorkProgress, baseName } from './longWorkProgress';
 import { runInSlices } from './sliceRunner';
 
@@ -51,9 +53,14 @@ export class DocumentCache {
 
   private async parse(document: TextDocument, self: Entry): Promise<ParsedDocument> {
     const { uri, version } = document;
-    const text = document.getText();
-    const quick = this.reparseChangedLines(uri, version, text);
+    // The line store lets a re-parse read the changed lines without building the whole text.
+    const quick = this.reparseChangedLines(
+      uri,
+      version,
+      document instanceof LineDocument ? document : document.getText(),
+    );
     if (quick) return this.keep(uri, version, quick);
+    const text = document.getText();
     const limit = this.analysisLimit && (await this.analysisLimit(uri));
     if (this.entries.get(uri) !== self) return this.newest(uri);
     const onDemand = limit !== undefined && text.length > limit;
@@ -78,7 +85,11 @@ export class DocumentCache {
   }
 
   /** A re-parse of only the lines changed since the last finished parse, when the service can do it. */
-  private reparseChangedLines(uri: string, version: number, text: string): ParsedDocument | undefined {
+  private reparseChangedLines(
+    uri: string,
+    version: number,
+    text: string | LineSource,
+  ): ParsedDocument | undefined {
     const base = this.finished.get(uri);
     if (!base) return undefined;
     const changed = this.changes.changedBetween(uri, base.version, version);

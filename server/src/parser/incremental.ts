@@ -9,7 +9,15 @@ import { parseComment } from './parseLine';
 import { readCommandLine } from './readCommandLine';
 import { Problems } from './problems';
 import { familyOfRules } from './buildRuleset';
-import { lineStartsOf, rememberLineStarts } from './lineStarts';
+import {
+  lineStartsOf,
+  lineTextOf,
+  rememberLineSource,
+  rememberLineStarts,
+  stringLineSource,
+  textLengthOf,
+  type LineSource,
+} from './lineStarts';
 
 /**
  * Problems a line can carry that do not come from reading that line alone: the ruleset builder's
@@ -91,12 +99,13 @@ interface RuleSwap {
  */
 export function reparseLines(
   previous: ParsedDocument,
-  newText: string,
+  newText: string | LineSource,
   change: ChangedLines,
   options: ParseOptions = {},
 ): ParsedDocument | undefined {
   try {
-    return new LineReparser(previous, newText, change, options).run();
+    const source = typeof newText === 'string' ? stringLineSource(newText) : newText;
+    return new LineReparser(previous, source, change, options).run();
   } catch {
     // Any surprise means the shortcut does not apply; the full parse never throws and takes over.
     return undefined;
@@ -111,7 +120,7 @@ class LineReparser {
 
   constructor(
     private readonly previous: ParsedDocument,
-    private readonly newText: string,
+    private readonly source: LineSource,
     private readonly change: ChangedLines,
     private readonly options: ParseOptions,
   ) {
@@ -130,7 +139,7 @@ class LineReparser {
     const changed = new Set<number>();
     for (let i = firstLine; i <= oldLastLine; i++) {
       const text = newLines[i - firstLine]!;
-      if (text === this.oldLineText(oldStarts, i)) continue;
+      if (text === this.oldLineText(i)) continue;
       if (!this.reparseLine(i, text)) return undefined;
       changed.add(i);
     }
@@ -140,14 +149,18 @@ class LineReparser {
     if (!ruleset) return undefined;
     const lines = this.lines.slice();
     for (const [i, node] of this.replacedNodes) lines[i] = node;
+    const source = this.source;
     const parsed: ParsedDocument = {
-      ...this.previous,
-      text: this.newText,
+      // Built on first use: the diagnostics of an edit read lines, never the whole 16 MB text.
+      get text(): string {
+        return source.text();
+      },
       tree: { ...this.previous.tree, lines },
       ruleset,
       problems,
     };
     rememberLineStarts(parsed, this.shiftedStarts(oldStarts, newLines));
+    rememberLineSource(parsed, source);
     origins.set(parsed, { previous: this.previous, changedLines: changed });
     origins.delete(this.previous);
     const sensitive = textSensitiveBlocks.get(this.lines);
@@ -157,24 +170,27 @@ class LineReparser {
 
   /**
    * The new text of lines firstLine..oldLastLine, or undefined when the new text does not have the
-   * same number of lines there (the caller's range was wrong) or introduces a carriage return.
+   * same lines there (the caller's range was wrong: the line count or the length does not add up)
+   * or introduces a carriage return.
    */
   private changedLineTexts(oldStarts: Int32Array): string[] | undefined {
     const { firstLine, oldLastLine } = this.change;
-    const delta = this.newText.length - this.previous.text.length;
-    const start = oldStarts[firstLine]!;
-    const end = oldStarts[oldLastLine + 1]! + delta;
-    if (end <= start || this.newText.charCodeAt(end - 1) !== 0x0a) return undefined;
-    // Concatenating then slicing copies the region: a plain slice would be a view that keeps the
-    // whole new text alive for as long as a node parsed from it lives.
-    const region = `${this.newText.slice(start, end - 1)}\n`.slice(0, -1);
-    if (region.includes('\r')) return undefined;
-    const texts = region.split('\n');
-    return texts.length === oldLastLine - firstLine + 1 ? texts : undefined;
+    if (this.source.lineCount !== oldStarts.length - 1) return undefined;
+    const texts: string[] = [];
+    let lengthChange = 0;
+    for (let i = firstLine; i <= oldLastLine; i++) {
+      // Concatenating then slicing copies the line: a slice of a bigger string would keep that string
+      // alive for as long as a node parsed from the line lives.
+      const text = `${this.source.line(i)}\n`.slice(0, -1);
+      if (text.includes('\r')) return undefined;
+      lengthChange += text.length - (oldStarts[i + 1]! - 1 - oldStarts[i]!);
+      texts.push(text);
+    }
+    return this.source.length === textLengthOf(this.previous) + lengthChange ? texts : undefined;
   }
 
-  private oldLineText(starts: Int32Array, i: number): string {
-    return this.previous.text.slice(starts[i], starts[i + 1]! - 1);
+  private oldLineText(i: number): string | undefined {
+    return lineTextOf(this.previous, i);
   }
 
   /** Line starts of the new text: unchanged before the edit, shifted by the length change after it. */
@@ -186,7 +202,7 @@ class LineReparser {
       starts[i] = at;
       at += newLines[i - firstLine]!.length + 1;
     }
-    const delta = this.newText.length - this.previous.text.length;
+    const delta = this.source.length - textLengthOf(this.previous);
     for (let i = oldLastLine + 1; i < starts.length; i++) starts[i]! += delta;
     return starts;
   }
@@ -330,7 +346,7 @@ class LineReparser {
   /** The ruleset with each swapped rule in place of its predecessor, sharing everything else. */
   private swapRules(): Ruleset | undefined {
     const base = this.previous.ruleset;
-        const tables = base.tables.slice();
+    const tables = base.tables.slice();
     for (const s of this.swaps) {
       const table = tables[s.table.index]!;
       const chain = table.chains.get(s.before.chain)!;

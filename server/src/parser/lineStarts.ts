@@ -30,3 +30,57 @@ export function lineStartsOf(doc: HasText): Int32Array {
 export function rememberLineStarts(doc: HasText, starts: Int32Array): void {
   lineStartsByDocument.set(doc, starts);
 }
+
+/**
+ * A document's text readable line by line without building the whole string: what the language
+ * server's line store hands a re-parse, so a keystroke in a 16 MB dump never copies 16 MB.
+ */
+export interface LineSource {
+  /** UTF-16 length of the whole text. */
+  readonly length: number;
+  /** Number of lines, counted the way the editor counts them (`\n`, `\r\n` and a lone `\r`). */
+  readonly lineCount: number;
+  /** Line `i` (0-based, `\n`-separated) without its line break. */
+  line(i: number): string;
+  /** The whole text, built once. */
+  text(): string;
+}
+
+/** Line sources per document text holder, for holders whose text is built on first use. */
+const lineSourceByDocument = new WeakMap<HasText, LineSource>();
+
+/** Records that `doc`'s text comes from `source`, so line reads and the length never build it. */
+export function rememberLineSource(doc: HasText, source: LineSource): void {
+  lineSourceByDocument.set(doc, source);
+}
+
+/** The text of `\n`-separated line `i` of `doc` (a trailing `\r` stays), or undefined past the end. */
+export function lineTextOf(doc: HasText, i: number): string | undefined {
+  const source = lineSourceByDocument.get(doc);
+  const starts = source ? lineStartsByDocument.get(doc) : undefined;
+  if (source && starts)
+    return i >= 0 && i < starts.length - 1 && Number.isInteger(i) ? source.line(i) : undefined;
+  const all = lineStartsOf(doc);
+  if (!Number.isInteger(i) || i < 0 || i >= all.length - 1) return undefined;
+  return doc.text.slice(all[i]!, all[i + 1]! - 1);
+}
+
+/** The UTF-16 length of `doc.text`, without building a text that comes from a line source. */
+export function textLengthOf(doc: HasText): number {
+  return lineSourceByDocument.get(doc)?.length ?? doc.text.length;
+}
+
+/** A line source over a plain string (tests, and callers that hold the whole text anyway). */
+export function stringLineSource(text: string): LineSource {
+  const holder = { text };
+  const starts = lineStartsOf(holder);
+  let lineCount = starts.length - 1;
+  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1))
+    if (text[at + 1] !== '\n') lineCount++;
+  return {
+    length: text.length,
+    lineCount,
+    line: (i) => text.slice(starts[i]!, starts[i + 1]! - 1),
+    text: () => text,
+  };
+}

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { lineText } from '../../../server/src/features/lineText';
+import { lineTextOf as lineText } from '../../../server/src/parser/lineStarts';
 
 // Expected values are what String.prototype.split('\n') gives (ECMA-262), the behaviour lineText replaces.
 describe('lineText', () => {

@@ -1,0 +1,226 @@
+import type {
+  Position,
+  Range,
+  TextDocument,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-textdocument';
+import type { LineSource } from '../parser/lineStarts';
+
+/** Above this many new lines, splice in pieces (a spread of that many arguments overflows the stack). */
+const maxSpreadLines = 10_000;
+
+function isLineBreak(code: number): boolean {
+  return code === 0x0a || code === 0x0d;
+}
+
+/**
+ * Splits text into lines the way LSP numbers them (`\n`, `\r\n` and a lone `\r` end a line), each
+ * line keeping its break, so joining the pieces gives the text back. The last piece has no break
+ * (it is empty when the text ends with one).
+ */
+export function splitKeepingBreaks(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a) {
+      lines.push(text.slice(start, i + 1));
+      start = i + 1;
+    } else if (code === 0x0d) {
+      const end = text.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
+      lines.push(text.slice(start, end));
+      start = end;
+      i = end - 1;
+    }
+  }
+  lines.push(text.slice(start));
+  return lines;
+}
+
+function withoutBreak(line: string): string {
+  let end = line.length;
+  while (end > 0 && isLineBreak(line.charCodeAt(end - 1))) end--;
+  return end === line.length ? line : line.slice(0, end);
+}
+
+/**
+ * The language server's text of an open document: an array of lines, one immutable object per
+ * version. The library's TextDocument keeps one string and rebuilds it on every keystroke — on a
+ * 16 MB node dump that copy (and the page faults of fresh memory) is most of what an edit costs. Here
+ * an edit replaces the lines it touches and copies an array of pointers; the whole text is built only
+ * when something asks for it, once per version. Positions and offsets behave exactly as the
+ * library's (a property test holds the two side by side).
+ */
+export class LineDocument implements TextDocument, LineSource {
+  private starts: number[] | undefined;
+  private whole: string | undefined;
+
+  private constructor(
+    readonly uri: string,
+    readonly languageId: string,
+    readonly version: number,
+    /** Every line with its break; the last without. */
+    private readonly lines: readonly string[],
+    readonly length: number,
+    whole?: string,
+  ) {
+    this.whole = whole;
+  }
+
+  static create(uri: string, languageId: string, version: number, content: string): LineDocument {
+    return new LineDocument(uri, languageId, version, splitKeepingBreaks(content), content.length, content);
+  }
+
+  /** A new version with the changes applied in order; this version stays as it is. */
+  static update(
+    document: LineDocument,
+    changes: readonly TextDocumentContentChangeEvent[],
+    version: number,
+  ): LineDocument {
+    let current = document;
+    for (const change of changes) {
+      current =
+        'range' in change
+          ? current.replaced(change.range, change.text)
+          : new LineDocument(
+              current.uri,
+              current.languageId,
+              version,
+              splitKeepingBreaks(change.text),
+              change.text.length,
+              change.text,
+            );
+    }
+    return new LineDocument(
+      current.uri,
+      current.languageId,
+      version,
+      current.lines,
+      current.length,
+      current.whole,
+    );
+  }
+
+  get lineCount(): number {
+    return this.lines.length;
+  }
+
+  getText(range?: Range): string {
+    if (!range) return (this.whole ??= this.lines.join(''));
+    let start = this.offsetAt(range.start);
+    let end = this.offsetAt(range.end);
+    // A reversed range reads forwards, as String.prototype.substring (the library) does.
+    if (start > end) [start, end] = [end, start];
+    if (this.whole !== undefined) return this.whole.slice(start, end);
+    const from = this.locate(start);
+    const to = this.locate(end);
+    if (from.line === to.line) return this.lines[from.line]!.slice(from.column, to.column);
+    const parts = [this.lines[from.line]!.slice(from.column)];
+    for (let i = from.line + 1; i < to.line; i++) parts.push(this.lines[i]!);
+    parts.push(this.lines[to.line]!.slice(0, to.column));
+    return parts.join('');
+  }
+
+  getLineRange(line: number): Range {
+    if (line < 0) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const at = Math.min(line, this.lines.length - 1);
+    return { start: { line: at, character: 0 }, end: { line: at, character: this.line(at).length } };
+  }
+
+  getEOLCharacters(line: number): string {
+    const text = this.lines[line];
+    return text === undefined ? '' : text.slice(this.line(line).length);
+  }
+
+  /** Line `i` without its break (LineSource, for the incremental re-parse). */
+  line(i: number): string {
+    return withoutBreak(this.lines[i] ?? '');
+  }
+
+  /** The whole text (LineSource). */
+  text(): string {
+    return this.getText();
+  }
+
+  offsetAt(position: Position): number {
+    const starts = this.lineStarts();
+    if (position.line >= this.lines.length) return this.length;
+    if (position.line < 0) return 0;
+    const lineStart = starts[position.line]!;
+    if (position.character <= 0) return lineStart;
+    const line = this.lines[position.line]!;
+    let column = Math.min(position.character, line.length);
+    // Never inside or after the line break, as the library does.
+    while (column > 0 && isLineBreak(line.charCodeAt(column - 1))) column--;
+    return lineStart + column;
+  }
+
+  positionAt(offset: number): Position {
+    const { line, column } = this.locate(Math.max(0, Math.min(offset, this.length)));
+    const text = this.lines[line]!;
+    let character = column;
+    while (character > 0 && isLineBreak(text.charCodeAt(character - 1))) character--;
+    return { line, character };
+  }
+
+  /** The line holding an offset (the last line starting at or before it) and the column in it. */
+  private locate(offset: number): { line: number; column: number } {
+    const starts = this.lineStarts();
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid]! > offset) high = mid;
+      else low = mid + 1;
+    }
+    const line = Math.max(0, low - 1);
+    return { line, column: offset - starts[line]! };
+  }
+
+  private lineStarts(): number[] {
+    if (this.starts) return this.starts;
+    const starts = new Array<number>(this.lines.length);
+    let at = 0;
+    for (let i = 0; i < this.lines.length; i++) {
+      starts[i] = at;
+      at += this.lines[i]!.length;
+    }
+    return (this.starts = starts);
+  }
+
+  /** This document with `range` replaced by `text`, as a new object. */
+  private replaced(range: Range, text: string): LineDocument {
+    let start = this.offsetAt(range.start);
+    let end = this.offsetAt(range.end);
+    if (start > end) [start, end] = [end, start];
+    const from = this.locate(start);
+    const to = this.locate(end);
+    let firstLine = from.line;
+    let prefix = this.lines[firstLine]!.slice(0, from.column);
+    const suffix = this.lines[to.line]!.slice(to.column);
+    let joined = prefix + text + suffix;
+    // A `\n` arriving right after a line that ends in a lone `\r` joins it into one `\r\n` break.
+    if (prefix === '' && firstLine > 0 && joined.charCodeAt(0) === 0x0a) {
+      const before = this.lines[firstLine - 1]!;
+      if (before.endsWith('\r')) {
+        firstLine--;
+        prefix = before;
+        joined = prefix + joined;
+      }
+    }
+    const replacement = splitKeepingBreaks(joined);
+    // The suffix ends with the last touched line's break unless that line is the last one: the
+    // empty piece after that break is the start of the next line, which is kept as it is.
+    if (to.line < this.lines.length - 1) replacement.pop();
+    const deleteCount = to.line - firstLine + 1;
+    let lines: string[];
+    if (replacement.length <= maxSpreadLines) {
+      lines = this.lines.slice();
+      lines.splice(firstLine, deleteCount, ...replacement);
+    } else {
+      lines = this.lines.slice(0, firstLine).concat(replacement, this.lines.slice(firstLine + deleteCount));
+    }
+    const length = this.length - (end - start) + text.length;
+    return new LineDocument(this.uri, this.languageId, this.version, lines, length);
+  }
+}
