@@ -16,16 +16,6 @@ export interface ChainOccurrence {
   readonly role: 'declaration' | 'command' | 'jump';
 }
 
-/**
- * Every occurrence of a chain name in the document, in document order. Chains are scoped to their
- * table block: a file pasted from iptables-save and ip6tables-save may hold two `*nat` blocks.
- */
-export function collectChainOccurrences(doc: ParsedDocument): ChainOccurrence[] {
-  const out: ChainOccurrence[] = [];
-  for (const node of doc.tree.lines) occurrencesOnLine(doc, node, out);
-  return out;
-}
-
 /** Appends the chain names one line writes, in column order. */
 function occurrencesOnLine(doc: ParsedDocument, node: LineNode | undefined, out: ChainOccurrence[]): void {
   if (!node || (node.kind !== 'chain' && node.kind !== 'command')) return;
@@ -66,25 +56,49 @@ export function chainOccurrenceAt(
 
 /**
  * Occurrences grouped by table block and name, built on the first navigation request of a parse
- * and reused by every later one (a 150,000-line dump has ~300,000 occurrences).
+ * and reused by every later one (a 150,000-line dump has ~300,000 occurrences). A second index holds
+ * the declarations only, which go to definition needs: `:NAME` lines, -N and -E, found without
+ * reading a single rule line.
  */
 const occurrenceIndex = new WeakMap<ParsedDocument, Map<string, ChainOccurrence[]>>();
+const declarationIndex = new WeakMap<ParsedDocument, Map<string, ChainOccurrence[]>>();
 
-function indexOf(doc: ParsedDocument): Map<string, ChainOccurrence[]> {
-  let index = occurrenceIndex.get(doc);
+function indexOf(doc: ParsedDocument, declarationsOnly: boolean): Map<string, ChainOccurrence[]> {
+  const cache = declarationsOnly ? declarationIndex : occurrenceIndex;
+  let index = cache.get(doc);
   if (index) return index;
   index = new Map();
-  for (const o of collectChainOccurrences(doc)) {
-    const key = `${o.table.index}:${o.name}`;
-    const list = index.get(key);
-    if (list) list.push(o);
-    else index.set(key, [o]);
+  const onLine: ChainOccurrence[] = [];
+  for (const node of doc.tree.lines) {
+    if (declarationsOnly && !mayDeclare(node)) continue;
+    onLine.length = 0;
+    occurrencesOnLine(doc, node, onLine);
+    for (const o of onLine) {
+      if (declarationsOnly && o.role !== 'declaration') continue;
+      const key = `${o.table.index}:${o.name}`;
+      const list = index.get(key);
+      if (list) list.push(o);
+      else index.set(key, [o]);
+    }
   }
-  occurrenceIndex.set(doc, index);
+  cache.set(doc, index);
   return index;
+}
+
+/** Whether a line can declare a chain: a `:NAME` line, -N or -E (rule lines never do). */
+function mayDeclare(node: LineNode): boolean {
+  return (
+    node.kind === 'chain' ||
+    (node.kind === 'command' && (node.verb === 'new-chain' || node.verb === 'rename-chain'))
+  );
 }
 
 /** All occurrences of the same chain (same table block, same name) as `target`, in document order. */
 export function occurrencesOfChain(doc: ParsedDocument, target: ChainOccurrence): ChainOccurrence[] {
-  return indexOf(doc).get(`${target.table.index}:${target.name}`) ?? [];
+  return indexOf(doc, false).get(`${target.table.index}:${target.name}`) ?? [];
+}
+
+/** The declarations of the same chain as `target`, in document order. */
+export function declarationsOfChain(doc: ParsedDocument, target: ChainOccurrence): ChainOccurrence[] {
+  return indexOf(doc, true).get(`${target.table.index}:${target.name}`) ?? [];
 }

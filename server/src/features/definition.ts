@@ -1,7 +1,7 @@
 import type { Location, Position } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../parser/parseDocument';
 import { spanToLspRange } from './convert';
-import { chainOccurrenceAt, occurrencesOfChain } from './chainOccurrences';
+import { chainOccurrenceAt, declarationsOfChain } from './chainOccurrences';
 
 /**
  * Go to definition of a chain from any place its name is written (`-j`/`-g` target, command operand,
@@ -10,7 +10,5 @@ import { chainOccurrenceAt, occurrencesOfChain } from './chainOccurrences';
 export function getDefinition(doc: ParsedDocument, uri: string, position: Position): Location[] {
   const here = chainOccurrenceAt(doc, position.line, position.character);
   if (!here) return [];
-  return occurrencesOfChain(doc, here)
-    .filter((o) => o.role === 'declaration')
-    .map((o) => ({ uri, range: spanToLspRange(o.span) }));
+  return declarationsOfChain(doc, here).map((o) => ({ uri, range: spanToLspRange(o.span) }));
 }

@@ -8,7 +8,7 @@ import { LongWorkProgress, baseName } from './longWorkProgress';
 /**
  * Delay after an edit before re-checking. Zero: edits that arrive in one burst of messages are still
  * coalesced (the timer fires after them), a small edit re-parses only its lines, and a full re-parse of
- * a huge dump is dropped at its next 20 ms slice when the next keystroke arrives, so typing stays
+ * a huge dump is dropped at its next slice (8 ms) when the next keystroke arrives, so typing stays
  * fluid without a debounce that would delay every diagnostic.
  */
 const debounceMs = 0;
