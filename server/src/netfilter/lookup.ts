@@ -101,31 +101,39 @@ export function namesOf(options: readonly OptionSpec[]): readonly NameEntry[] {
 }
 
 /**
- * {@link resolveLongName} over groups in table order, without building the merged table: the
- * restore parser calls it for every option of every line.
+ * {@link resolveLongName} over groups in table order — `groups`, then `moreGroups` — without building
+ * the merged table: the restore parser calls it for every option of every line.
  */
-export function resolveInGroups<T>(written: string, groups: readonly NameGroup<T>[]): LongNameResolution<T> {
+export function resolveInGroups<T>(
+  written: string,
+  groups: readonly NameGroup<T>[],
+  moreGroups: readonly NameGroup<T>[] = [],
+): LongNameResolution<T> {
+  for (const list of [groups, moreGroups]) {
+    for (const group of list) {
+      for (const entry of group.names) {
+        // Fields written out, not spread: V8 gives spread results fresh hidden classes once optimised.
+        if (entry.name === written)
+          return {
+            kind: 'found',
+            entry: { name: entry.name, option: entry.option, owner: group.owner },
+            exact: true,
+          };
+      }
+    }
+  }
   let first: LongName<T> | undefined;
   let ambiguous = false;
   let candidates: LongName<T>[] | undefined;
-  for (const group of groups) {
-    for (const entry of group.names) {
-      // Fields written out, not spread: V8 gives spread results fresh hidden classes once optimised.
-      if (entry.name === written)
-        return {
-          kind: 'found',
-          entry: { name: entry.name, option: entry.option, owner: group.owner },
-          exact: true,
-        };
-    }
-  }
-  for (const group of groups) {
-    for (const entry of group.names) {
-      if (!entry.name.startsWith(written)) continue;
-      const hit = { name: entry.name, option: entry.option, owner: group.owner };
-      (candidates ??= []).push(hit);
-      if (first === undefined) first = hit;
-      else if (first.option !== entry.option || first.owner !== group.owner) ambiguous = true;
+  for (const list of [groups, moreGroups]) {
+    for (const group of list) {
+      for (const entry of group.names) {
+        if (!entry.name.startsWith(written)) continue;
+        const hit = { name: entry.name, option: entry.option, owner: group.owner };
+        (candidates ??= []).push(hit);
+        if (first === undefined) first = hit;
+        else if (first.option !== entry.option || first.owner !== group.owner) ambiguous = true;
+      }
     }
   }
   if (first === undefined) return { kind: 'unknown' };
