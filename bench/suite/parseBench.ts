@@ -4,6 +4,9 @@ import type { Dump } from './dumps';
 import { median } from './stats';
 
 export interface ParseSample {
+  /** parseDocument(text, { onDemand: true }): the server's parse above the size limit. */
+  readonly onDemandParseMs: number;
+  readonly onDemandParseCpuMs: number;
   readonly parseMs: number;
   readonly parseCpuMs: number;
   readonly analyzeMs: number;
@@ -12,6 +15,8 @@ export interface ParseSample {
 export interface ParseResult {
   readonly dump: Dump;
   readonly samples: readonly ParseSample[];
+  readonly medianOnDemandParseMs: number;
+  readonly medianOnDemandParseCpuMs: number;
   readonly medianParseMs: number;
   readonly medianParseCpuMs: number;
   readonly medianAnalyzeMs: number;
@@ -36,6 +41,8 @@ export function measureParse(dump: Dump, runs: number): ParseResult {
   return {
     dump,
     samples,
+    medianOnDemandParseMs: median(samples.map((s) => s.onDemandParseMs)),
+    medianOnDemandParseCpuMs: median(samples.map((s) => s.onDemandParseCpuMs)),
     medianParseMs: median(samples.map((s) => s.parseMs)),
     medianParseCpuMs: median(samples.map((s) => s.parseCpuMs)),
     medianAnalyzeMs: median(samples.map((s) => s.analyzeMs)),
