@@ -7,7 +7,7 @@ import {
 } from 'vscode-languageserver/node';
 import { createLanguageService } from './languageService';
 import { DocumentCache } from './lsp/documentCache';
-import { LineDocument } from './lsp/lineDocument';
+import { LineDocument, splitInBackground } from './lsp/lineDocument';
 import { ChangeTracker } from './lsp/changeTracker';
 import { createMemoryRelease } from './lsp/memoryRelease';
 import type { ServerContext } from './lsp/context';
@@ -61,6 +61,8 @@ export function startServer(connection: Connection): void {
   const published = registerDiagnostics(ctx);
   const releaseMemory = createMemoryRelease();
   documents.onDidClose((e) => releaseMemory(e.document.length));
+  // Ready for the first keystroke without splitting a whole node dump at once when it comes.
+  documents.onDidOpen((e) => void splitInBackground(e.document));
   registerCodeActions(ctx, published);
   registerHover(ctx);
   registerNavigation(ctx);

@@ -75,9 +75,12 @@ describe('LineDocument (the server-side text store)', function () {
         fc.array(fc.array(changeArbitrary, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }),
         fc.array(positionArbitrary, { minLength: 2, maxLength: 8 }),
         fc.array(fc.integer({ min: -2, max: 80 }), { maxLength: 8 }),
-        (start, batches, positions, offsets) => {
+        fc.nat(4),
+        (start, batches, positions, offsets, splitFirst) => {
           let expected = TextDocument.create('file:///t.rules', 'iptables', 1, start);
           let actual = LineDocument.create('file:///t.rules', 'iptables', 1, start);
+          // Part of the lines split in the background before the first read or edit, or none.
+          actual.splitSome(splitFirst);
           assert.deepStrictEqual(observe(actual, positions, offsets), observe(expected, positions, offsets));
           let version = 1;
           for (const drawn of batches) {
