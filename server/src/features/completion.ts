@@ -37,7 +37,7 @@ export const maxChainItems = 500;
  */
 class ChainFilter {
   truncated = false;
-  private readonly word: string;
+  readonly word: string;
 
   constructor(word: string) {
     this.word = word.toLowerCase();
@@ -132,7 +132,7 @@ function completeLine(
   if (isCommand(tokens[tokens.length - 2] ?? '', ['policy'])) return policies();
   if (previous === '-j' || isLong(previous, 'jump'))
     return targetsFor(table, tableName, chain, family, chainFilter);
-  if (previous === '-g' || isLong(previous, 'goto')) return userChains(table, chain, chainFilter);
+  if (previous === '-g' || isLong(previous, 'goto')) return [...chainItems(table, chain, chainFilter, '')];
   if (previous === '-m' || isLong(previous, 'match')) return modulesFor(family);
   if (previous === '-p' || isLong(previous, 'protocol')) return protocols(family);
 
@@ -224,19 +224,6 @@ function policies(): CompletionItem[] {
   }));
 }
 
-function userChains(
-  table: TableModel | undefined,
-  current: string | undefined,
-  chainFilter: ChainFilter,
-): CompletionItem[] {
-  if (!table) return [];
-  return chainFilter.pick(table.chains, current).map((c) => ({
-    label: c.name,
-    kind: CompletionItemKind.Class,
-    detail: `user chain · ${c.rules.length} rules`,
-  }));
-}
-
 /**
  * Targets the kernel accepts here: extensions restricted to other tables are left out, and in a
  * builtin chain those restricted to other hooks too (a user chain's hooks depend on its callers).
@@ -249,22 +236,71 @@ function targetsFor(
   chainFilter: ChainFilter,
 ): CompletionItem[] {
   const hook = chain && isBuiltinChain(tableName, chain) ? (chain as Hook) : undefined;
-  const allowed = targetSpecs.filter(
-    (t) =>
-      (!t.tables || (t.tables as readonly string[]).includes(tableName)) &&
-      (!hook || !t.hooks || t.hooks.includes(hook)) &&
-      (!t.family || t.family === family),
-  );
-  return [
-    ...allowed.map((t) => ({
+  return [...targetItems(tableName, hook, family), ...chainItems(table, chain, chainFilter, '2')];
+}
+
+/**
+ * Completion items built once and handed out again (the LSP layer only serialises them): on a node
+ * dump every `-j` offers the same targets and the same 500 chains, and building them per keystroke
+ * was most of what a completion allocated.
+ */
+const targetItemsCache = new Map<string, readonly CompletionItem[]>();
+
+/** The target extensions allowed in this table, hook and family, documented. */
+function targetItems(tableName: string, hook: Hook | undefined, family: 4 | 6): readonly CompletionItem[] {
+  const key = `${tableName} ${hook ?? ''} ${family}`;
+  let items = targetItemsCache.get(key);
+  if (items) return items;
+  items = targetSpecs
+    .filter(
+      (t) =>
+        (!t.tables || (t.tables as readonly string[]).includes(tableName)) &&
+        (!hook || !t.hooks || t.hooks.includes(hook)) &&
+        (!t.family || t.family === family),
+    )
+    .map((t) => ({
       label: t.name,
       kind: t.termination === 'continue' ? CompletionItemKind.Function : CompletionItemKind.EnumMember,
       detail: terminationLabel(t),
       documentation: targetDoc(t.name),
       sortText: `${['ACCEPT', 'DROP', 'RETURN'].includes(t.name) ? 0 : 1}${t.name}`,
-    })),
-    ...userChains(table, chain, chainFilter).map((c) => ({ ...c, sortText: `2${c.label}` })),
-  ];
+    }));
+  targetItemsCache.set(key, items);
+  return items;
+}
+
+/** Per table's chain map: the chain items per (excluded chain, typed word, sort prefix). */
+const chainItemsCache = new WeakMap<
+  ReadonlyMap<string, ChainModel>,
+  Map<string, { readonly items: readonly CompletionItem[]; readonly truncated: boolean }>
+>();
+
+/** The user chains a `-j`/`-g` may name, as items (sorted after the targets when `sortPrefix` is set). */
+function chainItems(
+  table: TableModel | undefined,
+  current: string | undefined,
+  chainFilter: ChainFilter,
+  sortPrefix: string,
+): readonly CompletionItem[] {
+  if (!table) return [];
+  let perTable = chainItemsCache.get(table.chains);
+  if (!perTable) chainItemsCache.set(table.chains, (perTable = new Map()));
+  const key = `${current ?? ''}\u0000${chainFilter.word}\u0000${sortPrefix}`;
+  let entry = perTable.get(key);
+  if (!entry) {
+    const items = chainFilter.pick(table.chains, current).map((c) => ({
+      label: c.name,
+      kind: CompletionItemKind.Class,
+      detail: `user chain · ${c.rules.length} rules`,
+      ...(sortPrefix ? { sortText: `${sortPrefix}${c.name}` } : {}),
+    }));
+    entry = { items, truncated: chainFilter.truncated };
+    // A table's chain map is replaced when a chain's rules change, so the rule counts stay right.
+    if (perTable.size > 64) perTable.clear();
+    perTable.set(key, entry);
+  }
+  chainFilter.truncated ||= entry.truncated;
+  return entry.items;
 }
 
 function terminationLabel(t: TargetSpec): string {
