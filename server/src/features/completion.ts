@@ -26,8 +26,12 @@ export function getCompletions(doc: ParsedDocument, position: Position): Complet
   return { isIncomplete: chainFilter.truncated, items };
 }
 
-/** At most this many chain names per completion list: a kube-proxy node dump declares 40,000+ chains. */
-export const maxChainItems = 500;
+/**
+ * At most this many chain names per completion list: a kube-proxy node dump declares 40,000+ chains.
+ * The list is marked incomplete, so the editor asks again as the name is typed; 100 names are more
+ * than a completion widget shows and keep the answer a fifth of what 500 were.
+ */
+export const maxChainItems = 100;
 
 /**
  * Chooses the user chains a completion list offers. When the table has at most {@link maxChainItems}
