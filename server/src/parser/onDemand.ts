@@ -34,6 +34,7 @@ export class OnDemandStore {
   private readonly ring: (OnDemandCommandLine | undefined)[] = [];
   private next = 0;
   private reads = 0;
+  private readonly names = new Map<string, string>();
 
   constructor(private readonly capacity = REMEMBERED_LINES) {}
 
@@ -48,6 +49,17 @@ export class OnDemandStore {
     this.next = (this.next + 1) % this.capacity;
     this.reads++;
     return read.value;
+  }
+
+  /**
+   * One string per distinct chain or target name: a handle would otherwise hold its own slice of its
+   * line for each (a node dump names 120,000 chains across 450,000 lines, 10 MB of duplicates).
+   */
+  shared(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    this.names.set(name, name);
+    return name;
   }
 
   /** Lines read again so far (for tests and benchmarks that check the laziness). */
@@ -169,11 +181,12 @@ export class OnDemandRule implements Rule {
     readonly handle: OnDemandCommandLine,
     rule: Rule,
   ) {
+    const store = handle.block.store;
     this.table = rule.table;
-    this.chain = rule.chain;
+    this.chain = store.shared(rule.chain);
     this.line = rule.line;
     const target = rule.target;
-    this.targetName = target?.name;
+    this.targetName = target && store.shared(target.name);
     this.targetStart = target?.nameToken.span.start ?? -1;
     this.targetEnd = target?.nameToken.span.end ?? -1;
     this.traits =
