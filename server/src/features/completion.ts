@@ -320,10 +320,18 @@ function terminationLabel(t: TargetSpec): string {
   }
 }
 
+/** Match modules per family, documented; built once (see targetItemsCache). */
+const moduleItemsCache = new Map<4 | 6, readonly CompletionItem[]>();
+
 function modulesFor(family: 4 | 6): CompletionItem[] {
-  return matchModules
-    .filter((m) => !m.family || m.family === family)
-    .map((m) => ({ label: m.name, kind: CompletionItemKind.Module, documentation: moduleDoc(m) }));
+  let items = moduleItemsCache.get(family);
+  if (!items) {
+    items = matchModules
+      .filter((m) => !m.family || m.family === family)
+      .map((m) => ({ label: m.name, kind: CompletionItemKind.Module, documentation: moduleDoc(m) }));
+    moduleItemsCache.set(family, items);
+  }
+  return [...items];
 }
 
 /** Protocol names as iptables-save prints them (/etc/protocols); `all` matches every protocol. */
