@@ -10,6 +10,7 @@ import { findTable, isBuiltinChain, tables } from '../netfilter/tables';
 import { ambientChains, connectionMark, ztunnelMark, ztunnelPorts } from '../istio/constants';
 import { istioSnippets } from './istioSnippets';
 import { lineTextOf as lineText } from '../parser/lineStarts';
+import { keySourceOf } from '../parser/incremental';
 
 /**
  * Context-aware completion: what may come next at the cursor, as iptables-restore would read the line.
@@ -61,29 +62,69 @@ class ChainFilter {
     word: string,
   ): ChainModel[] {
     const found: ChainModel[] = [];
-    const names = word === '' ? undefined : lowerCaseNames(chains);
-    let i = -1;
-    for (const chain of chains.values()) {
-      i++;
-      if (chain.builtin || chain.name === exclude) continue;
-      if (names && !names[i]!.includes(word)) continue;
+    const keep = (chain: ChainModel): boolean => {
+      if (chain.builtin || chain.name === exclude) return true;
       found.push(chain);
-      if (found.length > maxChainItems) break;
+      return found.length <= maxChainItems;
+    };
+    if (word === '') {
+      for (const chain of chains.values()) if (!keep(chain)) break;
+      return found;
+    }
+    // The native indexOf over all names at once: a word typed after `-j` in a 40,000-chain table
+    // took 2.5 ms as a loop of includes() calls.
+    const index = nameIndex(chains);
+    for (let at = index.text.indexOf(word); at >= 0;) {
+      const i = nameAt(index.starts, at);
+      if (!keep(chains.get(index.names[i]!)!)) break;
+      at = index.text.indexOf(word, index.starts[i + 1]!);
     }
     return found;
   }
 }
 
-/** The chain names of a table in lower case, in map order; built once per parse, not per keystroke. */
-const lowerCaseNamesCache = new WeakMap<ReadonlyMap<string, ChainModel>, readonly string[]>();
+/**
+ * A table's chain names in lower case, in map order, joined by line breaks (no typed word holds one,
+ * so a match never spans two names), with where each name starts. Built once per set of names: a
+ * keystroke's re-parse keeps the names (keySourceOf), so the index outlives it.
+ */
+interface NameIndex {
+  readonly text: string;
+  /** Start of each name in `text`, and one past the end. */
+  readonly starts: Int32Array;
+  readonly names: readonly string[];
+}
 
-function lowerCaseNames(chains: ReadonlyMap<string, ChainModel>): readonly string[] {
-  let names = lowerCaseNamesCache.get(chains);
-  if (!names) {
-    names = [...chains.keys()].map((name) => name.toLowerCase());
-    lowerCaseNamesCache.set(chains, names);
+const nameIndexCache = new WeakMap<ReadonlyMap<string, ChainModel>, NameIndex>();
+
+function nameIndex(chains: ReadonlyMap<string, ChainModel>): NameIndex {
+  const source = keySourceOf(chains);
+  let index = nameIndexCache.get(source);
+  if (!index) {
+    const names = [...source.keys()];
+    const starts = new Int32Array(names.length + 1);
+    let at = 0;
+    names.forEach((name, i) => {
+      starts[i] = at;
+      at += name.length + 1;
+    });
+    starts[names.length] = at;
+    index = { text: names.map((name) => name.toLowerCase()).join('\n'), starts, names };
+    nameIndexCache.set(source, index);
   }
-  return names;
+  return index;
+}
+
+/** The index of the name that holds offset `at` (the last start at or before it). */
+function nameAt(starts: Int32Array, at: number): number {
+  let low = 0;
+  let high = starts.length - 2;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= at) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 interface LineState {

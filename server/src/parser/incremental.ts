@@ -510,6 +510,11 @@ class RebasedCallers implements CallersMap {
  * collapse onto the first base, so a long run of edits does not build a chain of lookups.
  */
 class OverlayMap<K, V> implements ReadonlyMap<K, V> {
+  /** The map whose keys, in order, this one has (a cache over names can be shared with it). */
+  get keySource(): ReadonlyMap<K, V> {
+    return this.base;
+  }
+
   private readonly base: ReadonlyMap<K, V>;
   private readonly replaced: Map<K, V>;
 
@@ -548,4 +553,12 @@ class OverlayMap<K, V> implements ReadonlyMap<K, V> {
   forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
     for (const [k, v] of this.entries()) callback(v, k, this);
   }
+}
+
+/**
+ * A map with the same keys in the same order as `map`: its base when `map` is a re-parse's overlay,
+ * else `map` itself. Lets a feature keep an index over chain names across keystrokes.
+ */
+export function keySourceOf<K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> {
+  return map instanceof OverlayMap ? map.keySource : map;
 }
