@@ -204,11 +204,16 @@ export class OnDemandRule implements Rule {
   }
 
   /** The user chain this rule jumps to, as {@link chainJumpOf} reads it, without reading the line again. */
-  chainJump(): { readonly name: string; readonly goto: boolean } | undefined {
+  chainJump(): string | undefined {
     const override = this.targetOverride;
-    if (override) return override.kind === 'chain' ? { name: override.name, goto: override.goto } : undefined;
-    if (!(this.traits & JUMPS_TO_CHAIN)) return undefined;
-    return { name: this.targetName!, goto: (this.traits & GOES_TO) !== 0 };
+    if (override) return override.kind === 'chain' ? override.name : undefined;
+    return this.traits & JUMPS_TO_CHAIN ? this.targetName : undefined;
+  }
+
+  /** Whether the jump is a goto, as {@link goesTo} reads it. */
+  goesTo(): boolean {
+    const override = this.targetOverride;
+    return override ? override.goto : (this.traits & GOES_TO) !== 0;
   }
 
   /** The target's name and where it is written, as {@link targetNameOf} reads it. */
@@ -273,11 +278,17 @@ export class OnDemandRule implements Rule {
   }
 }
 
-/** The user chain a rule jumps or goes to, read without re-reading an on-demand rule's line. */
-export function chainJumpOf(rule: Rule): { readonly name: string; readonly goto: boolean } | undefined {
+/** The user chain (target kind `chain`) a rule jumps or goes to, read without re-reading an on-demand rule's line. */
+export function chainJumpOf(rule: Rule): string | undefined {
   if (rule instanceof OnDemandRule) return rule.chainJump();
   const target = rule.target;
-  return target?.kind === 'chain' ? { name: target.name, goto: target.goto } : undefined;
+  return target?.kind === 'chain' ? target.name : undefined;
+}
+
+/** Whether a rule's jump is a goto (`-g`), read without re-reading an on-demand rule's line. */
+export function goesTo(rule: Rule): boolean {
+  if (rule instanceof OnDemandRule) return rule.goesTo();
+  return rule.target?.goto === true;
 }
 
 /** A rule's `-j`/`-g` name, where it is written, and whether the parser read it as a chain. */
