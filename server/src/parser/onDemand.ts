@@ -144,6 +144,8 @@ const FAMILY_ONLY = 16;
 /** Not family traits: the target is a chain (kind `chain`), reached with -g. */
 const JUMPS_TO_CHAIN = 32;
 const GOES_TO = 64;
+/** Has a destination filter for the tracer (see destinationFilterOf). */
+const HAS_DESTINATION_FILTER = 128;
 
 function familyTraits(rule: Rule): number {
   let traits = 0;
@@ -173,6 +175,9 @@ export class OnDemandRule implements Rule {
   private readonly targetEnd: number;
   /** Family traits (bits above) and the target's kind as far as the ruleset needs it. */
   private readonly traits: number;
+  /** The first-tested IPv4 destination, for the tracer's prefilter (see destinationFilterOf). */
+  private readonly filterNetwork: number;
+  private readonly filterMask: number;
   /** Set by the ruleset builder when the jump names no chain (the target becomes kind `unknown`). */
   private targetOverride: Target | undefined;
 
@@ -189,8 +194,14 @@ export class OnDemandRule implements Rule {
     this.targetName = target && store.shared(target.name);
     this.targetStart = target?.nameToken.span.start ?? -1;
     this.targetEnd = target?.nameToken.span.end ?? -1;
+    const filter = computeDestinationFilter(rule);
+    this.filterNetwork = filter?.network ?? 0;
+    this.filterMask = filter?.mask ?? 0;
     this.traits =
-      familyTraits(rule) | (target?.kind === 'chain' ? JUMPS_TO_CHAIN : 0) | (target?.goto ? GOES_TO : 0);
+      familyTraits(rule) |
+      (target?.kind === 'chain' ? JUMPS_TO_CHAIN : 0) |
+      (target?.goto ? GOES_TO : 0) |
+      (filter ? HAS_DESTINATION_FILTER : 0);
   }
 
   /**
@@ -208,6 +219,13 @@ export class OnDemandRule implements Rule {
     const override = this.targetOverride;
     if (override) return override.kind === 'chain' ? override.name : undefined;
     return this.traits & JUMPS_TO_CHAIN ? this.targetName : undefined;
+  }
+
+  /** The tracer's destination filter, as {@link destinationFilterOf} reads it. */
+  destinationFilter(): DestinationFilter | undefined {
+    return this.traits & HAS_DESTINATION_FILTER
+      ? { network: this.filterNetwork, mask: this.filterMask }
+      : undefined;
   }
 
   /** Whether the jump is a goto, as {@link goesTo} reads it. */
@@ -313,4 +331,29 @@ export function chainOperandOf(
     return { text: node.rule.chain, span: { line: node.line, start: node.chainStart, end: node.chainEnd } };
   }
   return node.chain;
+}
+
+/** A single IPv4 destination network a rule requires, as unsigned 32-bit numbers. */
+export interface DestinationFilter {
+  readonly network: number;
+  readonly mask: number;
+}
+
+/**
+ * The IPv4 destination a rule tests first, when that is a single non-negated `-d` (no -4/-6 and no
+ * -s before it), so a packet to another address certainly fails the rule there. The tracer indexes
+ * long chains by it (trace/prefilter.ts); on-demand rules keep it from their first reading.
+ */
+export function destinationFilterOf(rule: Rule): DestinationFilter | undefined {
+  return rule instanceof OnDemandRule ? rule.destinationFilter() : computeDestinationFilter(rule);
+}
+
+function computeDestinationFilter(rule: Rule): DestinationFilter | undefined {
+  const destination = rule.destination;
+  if (rule.familyOnly !== undefined || rule.source !== undefined || destination === undefined)
+    return undefined;
+  if (destination.negated || destination.value.length !== 1 || destination.value[0]!.family !== 4)
+    return undefined;
+  const d = destination.value[0]!;
+  return { network: Number(d.address & d.mask & 0xffffffffn), mask: Number(d.mask & 0xffffffffn) };
 }

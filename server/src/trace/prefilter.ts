@@ -6,6 +6,7 @@
  */
 import type { Rule } from '../model/rule';
 import type { ChainModel } from '../model/ruleset';
+import { destinationFilterOf } from '../parser/onDemand';
 
 export interface ChainPrefilter {
   /** 1 where the rule's first condition to test is a single, non-negated IPv4 `-d`; 0 elsewhere. */
@@ -30,15 +31,12 @@ function build(rules: readonly Rule[]): ChainPrefilter {
   const network = new Uint32Array(rules.length);
   const mask = new Uint32Array(rules.length);
   rules.forEach((rule, i) => {
-    const destination = rule.destination;
-    // Only when -d is the first condition the kernel would test (no -4/-6, no -s before it), so the
-    // failure reported is the same one evaluateRule would report.
-    if (rule.familyOnly !== undefined || rule.source !== undefined || destination === undefined) return;
-    if (destination.negated || destination.value.length !== 1 || destination.value[0].family !== 4) return;
-    const d = destination.value[0];
+    // Read without re-reading an on-demand rule's line: KUBE-SERVICES holds one rule per service.
+    const filter = destinationFilterOf(rule);
+    if (!filter) return;
     usable[i] = 1;
-    mask[i] = Number(d.mask & 0xffffffffn);
-    network[i] = Number(d.address & d.mask & 0xffffffffn);
+    mask[i] = filter.mask;
+    network[i] = filter.network;
   });
   return { usable, network, mask };
 }
