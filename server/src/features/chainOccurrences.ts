@@ -60,10 +60,13 @@ export function chainOccurrenceAt(
  * the declarations only, which go to definition needs: `:NAME` lines, -N and -E, found without
  * reading a single rule line.
  */
-const occurrenceIndex = new WeakMap<ParsedDocument, Map<string, ChainOccurrence[]>>();
-const declarationIndex = new WeakMap<ParsedDocument, Map<string, ChainOccurrence[]>>();
+/** Occurrences per table block (by index), then per chain name: no key string per occurrence. */
+type OccurrenceIndex = Map<number, Map<string, ChainOccurrence[]>>;
 
-function indexOf(doc: ParsedDocument, declarationsOnly: boolean): Map<string, ChainOccurrence[]> {
+const occurrenceIndex = new WeakMap<ParsedDocument, OccurrenceIndex>();
+const declarationIndex = new WeakMap<ParsedDocument, OccurrenceIndex>();
+
+function indexOf(doc: ParsedDocument, declarationsOnly: boolean): OccurrenceIndex {
   const cache = declarationsOnly ? declarationIndex : occurrenceIndex;
   let index = cache.get(doc);
   if (index) return index;
@@ -75,10 +78,11 @@ function indexOf(doc: ParsedDocument, declarationsOnly: boolean): Map<string, Ch
     occurrencesOnLine(doc, node, onLine);
     for (const o of onLine) {
       if (declarationsOnly && o.role !== 'declaration') continue;
-      const key = `${o.table.index}:${o.name}`;
-      const list = index.get(key);
+      let names = index.get(o.table.index);
+      if (!names) index.set(o.table.index, (names = new Map()));
+      const list = names.get(o.name);
       if (list) list.push(o);
-      else index.set(key, [o]);
+      else names.set(o.name, [o]);
     }
   }
   cache.set(doc, index);
@@ -95,10 +99,10 @@ function mayDeclare(node: LineNode): boolean {
 
 /** All occurrences of the same chain (same table block, same name) as `target`, in document order. */
 export function occurrencesOfChain(doc: ParsedDocument, target: ChainOccurrence): ChainOccurrence[] {
-  return indexOf(doc, false).get(`${target.table.index}:${target.name}`) ?? [];
+  return indexOf(doc, false).get(target.table.index)?.get(target.name) ?? [];
 }
 
 /** The declarations of the same chain as `target`, in document order. */
 export function declarationsOfChain(doc: ParsedDocument, target: ChainOccurrence): ChainOccurrence[] {
-  return indexOf(doc, true).get(`${target.table.index}:${target.name}`) ?? [];
+  return indexOf(doc, true).get(target.table.index)?.get(target.name) ?? [];
 }
