@@ -1,4 +1,5 @@
 import type { ParsedDocument } from '../parser/parseDocument';
+import { reparseOrigin } from '../parser/incremental';
 import type { Span } from '../model/span';
 import { spanContains } from '../model/span';
 import type { TableModel } from '../model/ruleset';
@@ -70,6 +71,14 @@ function indexOf(doc: ParsedDocument, declarationsOnly: boolean): OccurrenceInde
   const cache = declarationsOnly ? declarationIndex : occurrenceIndex;
   let index = cache.get(doc);
   if (index) return index;
+  // Declarations survive a keystroke's re-parse (it falls back to a full parse when one changes);
+  // other occurrences may move within an edited line.
+  const origin = declarationsOnly ? reparseOrigin(doc) : undefined;
+  const inherited = origin && cache.get(origin.previous);
+  if (inherited) {
+    cache.set(doc, inherited);
+    return inherited;
+  }
   index = new Map();
   const onLine: ChainOccurrence[] = [];
   for (const node of doc.tree.lines) {

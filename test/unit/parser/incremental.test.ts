@@ -11,6 +11,7 @@ import {
 import { reparseLines, reparseOrigin } from '../../../server/src/parser/incremental';
 import { doc } from './helpers';
 import { applyEdit, type Edit } from '../../helpers/textEdits';
+import { exerciseFeatures, positionsIn } from '../../helpers/fuzzInvariants';
 
 const fixtures = path.resolve(__dirname, '..', '..', 'fixtures');
 const read = (rel: string): string => fs.readFileSync(path.join(fixtures, rel), 'utf8');
@@ -149,6 +150,45 @@ describe('incremental re-parse (reparseLines)', () => {
       );
     });
   }
+
+  it('Should let every editor feature answer on a re-parse as on a fresh parse, with the caches of earlier versions warm', () => {
+    const text = read('kube/kube-50x3.rules');
+    const json = (value: unknown): string =>
+      JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    let reparsed = 0;
+    fc.assert(
+      fc.property(
+        fc.array(arbitraryEdit(text.length - 200), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 6 }),
+        (edits, cursors) => {
+          for (const options of [{}, { onDemand: true }]) {
+            let current = parseDocument(text, options);
+            const editedLines = new Set<number>();
+            for (const e of edits) {
+              // Features run on every version, so per-document caches exist when the next one is made.
+              exerciseFeatures(current, positionsIn(current.text, cursors));
+              const step = next(current, e, options);
+              if (step.incremental) reparsed++;
+              editedLines.add(current.text.slice(0, e.offset).split('\n').length - 1);
+              current = step.parsed;
+            }
+            // Random cursors, and every fourth column of the edited lines, where stale spans would show.
+            const lines = current.text.split('\n');
+            const positions = positionsIn(current.text, cursors);
+            for (const line of editedLines)
+              for (let character = 0; character <= (lines[line]?.length ?? 0); character += 4)
+                positions.push({ line, character });
+            assert.strictEqual(
+              json(exerciseFeatures(current, positions)),
+              json(exerciseFeatures(parseDocument(current.text, options), positions)),
+            );
+          }
+        },
+      ),
+      { seed: 5151, numRuns: 10 },
+    );
+    assert.ok(reparsed > 6, `only ${reparsed} edits took the incremental path`);
+  });
 
   it('Should re-read a typed character inside a rule and share every other line with the previous parse', () => {
     const text = kube.text;
