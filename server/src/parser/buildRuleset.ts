@@ -545,7 +545,7 @@ export class RulesetBuilder {
         (rule as { target?: Target }).target = { ...target, kind: 'unknown' };
       }
     }
-    // Callers in document order (the chains were walked in declaration order).
+    // Callers in document order: the chains were walked in declaration order, not line by line.
     for (const [name, edges] of byTarget) {
       if (edges.length > 1) edges.sort((a, b) => a.rule.line - b.rule.line);
       this.callers.set(`${table.index}:${name}`, edges);
