@@ -1,6 +1,7 @@
 import type { DocumentSymbol, Range } from 'vscode-languageserver-types';
 import { SymbolKind } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../parser/parseDocument';
+import { reparseOrigin } from '../parser/incremental';
 import type { ChainModel, TableModel } from '../model/ruleset';
 import type { Rule } from '../model/rule';
 import { spanToLspRange } from './convert';
@@ -11,10 +12,39 @@ import { isIstioChainName } from '../istio/constants';
  * The outline: tables → chains (with policy and rule count) → rules (named by target and key matches).
  * Ranges nest, which is what breadcrumbs need.
  */
-export function getDocumentSymbols(doc: ParsedDocument): DocumentSymbol[] {
-  const withRules = doc.ruleset.rules.length <= maxRuleSymbols;
-  return doc.ruleset.tables.map((table) => tableSymbol(doc, table, withRules));
+export function getDocumentSymbols(doc: ParsedDocument, maxRules = maxRuleSymbols): DocumentSymbol[] {
+  const cached = outlines.get(doc);
+  if (cached && cached.maxRules === maxRules) return cached.outline;
+  const withRules = doc.ruleset.rules.length <= maxRules;
+  // Without rule children the outline is chains, their rule counts and line ranges. A keystroke's
+  // re-parse changes none of them (it falls back to a full parse then) unless the edited line ends a
+  // range, whose last column moves: the editor asks for the outline after every edit, and on a node
+  // dump building it took 15–45 ms.
+  const origin = withRules ? undefined : reparseOrigin(doc);
+  const previous = origin && outlines.get(origin.previous);
+  const outline =
+    previous && previous.maxRules === maxRules && !endsARange(doc, origin.changedLines)
+      ? previous.outline
+      : doc.ruleset.tables.map((table) => tableSymbol(doc, table, withRules));
+  outlines.set(doc, { maxRules, outline });
+  return outline;
 }
+
+/** Whether a line ends a table's or a chain's range in the outline. */
+function endsARange(doc: ParsedDocument, lines: ReadonlySet<number>): boolean {
+  for (const line of lines) {
+    const table = doc.ruleset.tableAt(line);
+    if (!table) continue;
+    if (Math.max(table.endLine, table.line) === line) return true;
+    const rule = doc.ruleset.ruleAt(line);
+    const chain = rule && table.chains.get(rule.chain);
+    if (chain && lastLineOf(chain) === line) return true;
+  }
+  return false;
+}
+
+/** The outline per parse and rule limit; the LSP layer only serialises it. */
+const outlines = new WeakMap<ParsedDocument, { maxRules: number; outline: DocumentSymbol[] }>();
 
 /**
  * Above this many rules the outline lists tables and chains only: LSP has no ranged outline request, and
@@ -65,13 +95,7 @@ function tableSymbol(doc: ParsedDocument, table: TableModel, withRules: boolean)
 
 function chainSymbol(doc: ParsedDocument, chain: ChainModel, withRules: boolean): DocumentSymbol {
   const rules = withRules ? chain.rules.map((rule, index) => ruleSymbol(rule, index)) : undefined;
-  // A loop, not Math.min(...lines): a chain of 10⁵ rules would overflow the argument stack.
-  let first = chain.declarationSpan?.line ?? Number.POSITIVE_INFINITY;
-  let last = chain.declarationSpan?.line ?? Number.NEGATIVE_INFINITY;
-  for (const r of chain.rules) {
-    if (r.line < first) first = r.line;
-    if (r.line > last) last = r.line;
-  }
+  const { first, last } = lineRangeOf(chain);
   const selection = chain.declarationSpan ? spanToLspRange(chain.declarationSpan) : firstRuleRange(chain);
   const count = `${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}`;
   return {
@@ -93,6 +117,22 @@ function ruleSymbol(rule: Rule, index: number): DocumentSymbol {
     range,
     selectionRange: rule.target ? spanToLspRange(rule.target.nameToken.span) : range,
   };
+}
+
+/** The first and last line a chain's declaration and rules occupy. */
+function lineRangeOf(chain: ChainModel): { first: number; last: number } {
+  // A loop, not Math.min(...lines): a chain of 10⁵ rules would overflow the argument stack.
+  let first = chain.declarationSpan?.line ?? Number.POSITIVE_INFINITY;
+  let last = chain.declarationSpan?.line ?? Number.NEGATIVE_INFINITY;
+  for (const r of chain.rules) {
+    if (r.line < first) first = r.line;
+    if (r.line > last) last = r.line;
+  }
+  return { first, last };
+}
+
+function lastLineOf(chain: ChainModel): number {
+  return lineRangeOf(chain).last;
 }
 
 function firstRuleRange(chain: ChainModel): Range {

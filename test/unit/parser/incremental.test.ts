@@ -12,6 +12,7 @@ import { reparseLines, reparseOrigin } from '../../../server/src/parser/incremen
 import { doc } from './helpers';
 import { applyEdit, type Edit } from '../../helpers/textEdits';
 import { exerciseFeatures, positionsIn } from '../../helpers/fuzzInvariants';
+import { getDocumentSymbols } from '../../../server/src/features/documentSymbols';
 
 const fixtures = path.resolve(__dirname, '..', '..', 'fixtures');
 const read = (rel: string): string => fs.readFileSync(path.join(fixtures, rel), 'utf8');
@@ -188,6 +189,38 @@ describe('incremental re-parse (reparseLines)', () => {
       { seed: 5151, numRuns: 10 },
     );
     assert.ok(reparsed > 6, `only ${reparsed} edits took the incremental path`);
+  });
+
+  it('Should give the same rule-less outline on a re-parse as on a fresh parse, with the earlier outlines cached', () => {
+    // maxRules 0: the outline a node dump gets (chains only), which a re-parse may take over.
+    const text = read('kube/kube-50x3.rules');
+    const lines = text.split('\n');
+    // Edits at the end of lines too, where a chain's last rule moves its range's last column.
+    const lineEnds = fc.nat(lines.length - 3).map((line) => lineStart(text, line) + lines[line]!.length - 1);
+    const edit = fc.oneof(
+      arbitraryEdit(text.length - 200),
+      fc.record({ offset: lineEnds, deleteCount: fc.constant(0), insert: fc.constant('x') }),
+    );
+    let reused = 0;
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 5 }), (edits) => {
+        for (const options of [{}, { onDemand: true }]) {
+          let current = parseDocument(text, options);
+          for (const e of edits) {
+            getDocumentSymbols(current, 0);
+            const step = next(current, e, options);
+            current = step.parsed;
+            if (step.incremental) reused++;
+          }
+          assert.deepStrictEqual(
+            getDocumentSymbols(current, 0),
+            getDocumentSymbols(parseDocument(current.text), 0),
+          );
+        }
+      }),
+      { seed: 6161, numRuns: 60 },
+    );
+    assert.ok(reused > 30, `only ${reused} incremental steps`);
   });
 
   it('Should re-read a typed character inside a rule and share every other line with the previous parse', () => {
