@@ -102,11 +102,7 @@ export interface LanguageService {
    * A new parse that re-reads only the changed lines of `previous`, sharing everything else with it, or
    * undefined when the edit is not local enough for that (the caller then parses the whole text).
    */
-  reparse(
-    previous: ParsedDocument,
-    text: string | LineSource,
-    changed: ChangedLines,
-  ): ParsedDocument | undefined;
+  reparse(previous: ParsedDocument, text: LineSource, changed: ChangedLines): ParsedDocument | undefined;
 }
 
 export function createLanguageService(): LanguageService {

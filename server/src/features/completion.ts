@@ -286,7 +286,7 @@ function targetsFor(
 
 /**
  * Completion items built once and handed out again (the LSP layer only serialises them): on a node
- * dump every `-j` offers the same targets and the same 500 chains, and building them per keystroke
+ * dump every `-j` offers the same targets and the same 100 chains, and building them per keystroke
  * was most of what a completion allocated.
  */
 const targetItemsCache = new Map<string, readonly CompletionItem[]>();

@@ -38,7 +38,7 @@ function endsARange(doc: ParsedDocument, lines: ReadonlySet<number>): boolean {
     if (Math.max(table.endLine, table.line) === line) return true;
     const rule = doc.ruleset.ruleAt(line);
     const chain = rule && table.chains.get(rule.chain);
-    if (chain && lastLineOf(chain) === line) return true;
+    if (chain && lineRangeOf(chain).last === line) return true;
   }
   return false;
 }
@@ -129,10 +129,6 @@ function lineRangeOf(chain: ChainModel): { first: number; last: number } {
     if (r.line > last) last = r.line;
   }
   return { first, last };
-}
-
-function lastLineOf(chain: ChainModel): number {
-  return lineRangeOf(chain).last;
 }
 
 function firstRuleRange(chain: ChainModel): Range {

@@ -1,10 +1,9 @@
 import type { Connection } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument } from '../parser/parseDocument';
 import { parseDocument, parseDocumentInSlices } from '../parser/parseDocument';
 import type { LanguageService } from '../languageService';
 import type { ChangeTracker } from './changeTracker';
-import { LineDocument } from './lineDocument';
+import type { LineDocument } from './lineDocument';
 import type { LineSource } from '../parser/lineStarts';
 import { LongWorkProgress, baseName } from './longWorkProgress';
 import { runInSlices } from './sliceRunner';
@@ -40,7 +39,7 @@ export class DocumentCache {
   ) {}
 
   /** The parse of this version of the document, started now or shared with earlier callers. */
-  get(document: TextDocument): Promise<ParsedDocument> {
+  get(document: LineDocument): Promise<ParsedDocument> {
     const entry = this.entries.get(document.uri);
     if (entry && entry.version === document.version) return entry.parsed;
     // Registered before the parse starts: a re-parse of a few lines finishes synchronously and must
@@ -51,14 +50,10 @@ export class DocumentCache {
     return fresh.parsed;
   }
 
-  private async parse(document: TextDocument, self: Entry): Promise<ParsedDocument> {
+  private async parse(document: LineDocument, self: Entry): Promise<ParsedDocument> {
     const { uri, version } = document;
     // The line store lets a re-parse read the changed lines without building the whole text.
-    const quick = this.reparseChangedLines(
-      uri,
-      version,
-      document instanceof LineDocument ? document : document.getText(),
-    );
+    const quick = this.reparseChangedLines(uri, version, document);
     if (quick) return this.keep(uri, version, quick);
     const text = document.getText();
     const limit = this.analysisLimit && (await this.analysisLimit(uri));
@@ -85,11 +80,7 @@ export class DocumentCache {
   }
 
   /** A re-parse of only the lines changed since the last finished parse, when the service can do it. */
-  private reparseChangedLines(
-    uri: string,
-    version: number,
-    text: string | LineSource,
-  ): ParsedDocument | undefined {
+  private reparseChangedLines(uri: string, version: number, text: LineSource): ParsedDocument | undefined {
     const base = this.finished.get(uri);
     if (!base) return undefined;
     const changed = this.changes.changedBetween(uri, base.version, version);

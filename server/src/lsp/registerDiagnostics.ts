@@ -1,5 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LineDocument } from './lineDocument';
 import type { ServerContext } from './context';
 import { logError } from './runSafe';
 import { runInSlices } from './sliceRunner';
@@ -17,7 +17,7 @@ export interface PublishedDiagnostics {
   /** The diagnostics last sent for a document (code actions use them for fix-all). */
   get(uri: string): readonly Diagnostic[];
   /** Validate now and publish (used after configuration changes). */
-  validate(document: TextDocument): Promise<void>;
+  validate(document: LineDocument): Promise<void>;
 }
 
 /** Pushes diagnostics for open documents (push works with every client, Neovim 0.7 included). */
@@ -26,7 +26,7 @@ export function registerDiagnostics(ctx: ServerContext): PublishedDiagnostics {
   const published = new Map<string, readonly Diagnostic[]>();
   const pending = new Map<string, NodeJS.Timeout>();
 
-  async function validate(document: TextDocument): Promise<void> {
+  async function validate(document: LineDocument): Promise<void> {
     try {
       const version = document.version;
       const settings = await ctx.settingsFor(document.uri);
@@ -54,7 +54,7 @@ export function registerDiagnostics(ctx: ServerContext): PublishedDiagnostics {
     }
   }
 
-  function schedule(document: TextDocument, delay: number): void {
+  function schedule(document: LineDocument, delay: number): void {
     clearTimeout(pending.get(document.uri));
     pending.set(
       document.uri,

@@ -56,13 +56,11 @@ export function rememberLineSource(doc: HasText, source: LineSource): void {
 
 /** The text of `\n`-separated line `i` of `doc` (a trailing `\r` stays), or undefined past the end. */
 export function lineTextOf(doc: HasText, i: number): string | undefined {
+  if (!Number.isInteger(i) || i < 0) return undefined;
   const source = lineSourceByDocument.get(doc);
-  const starts = source ? lineStartsByDocument.get(doc) : undefined;
-  if (source && starts)
-    return i >= 0 && i < starts.length - 1 && Number.isInteger(i) ? source.line(i) : undefined;
-  const all = lineStartsOf(doc);
-  if (!Number.isInteger(i) || i < 0 || i >= all.length - 1) return undefined;
-  return doc.text.slice(all[i]!, all[i + 1]! - 1);
+  if (source) return i < source.lineCount ? source.line(i) : undefined;
+  const starts = lineStartsOf(doc);
+  return i < starts.length - 1 ? doc.text.slice(starts[i]!, starts[i + 1]! - 1) : undefined;
 }
 
 /** The UTF-16 length of `doc.text`, without building a text that comes from a line source. */

@@ -8,23 +8,15 @@ export interface RawLine {
   readonly crlf: boolean;
 }
 
+/** Lines split per slice: a 50 MB dump takes a few hundred milliseconds to split in one go. */
+const linesPerSlice = 32768;
+
 /**
  * Splits text into lines the way LSP clients number them (`\n`, `\r\n` and a lone `\r` all end a
  * line), so spans line up with the editor, and remembers which lines iptables-restore would read
  * with a stray carriage return. One pass, no regular expressions over the whole text.
+ * Yields after every few tens of thousands of lines: a parse in slices of a huge document.
  */
-export function splitLines(text: string): RawLine[] {
-  const lines: RawLine[] = [];
-  for (const _ of splitLinesInSlices(text, lines)) {
-    // Drained at once; the sliced form is for the language server's parse of huge documents.
-  }
-  return lines;
-}
-
-/** Lines split per slice: a 50 MB dump takes a few hundred milliseconds to split in one go. */
-const linesPerSlice = 32768;
-
-/** {@link splitLines} into `lines`, yielding after every few tens of thousands of lines. */
 export function* splitLinesInSlices(text: string, lines: RawLine[]): Generator<void, void, void> {
   let start = 0;
   let sliceEnd = linesPerSlice;
