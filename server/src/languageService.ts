@@ -27,7 +27,8 @@ import type { Settings } from './settings';
 import { toDiagnostics } from './features/diagnostics';
 import { getCodeActions } from './features/codeActions';
 import { getHover } from './features/hover';
-import { getDocumentSymbols } from './features/documentSymbols';
+import { getDocumentSymbols, prepareDocumentSymbols } from './features/documentSymbols';
+import { prepareChainIndex } from './features/chainOccurrences';
 import { getWorkspaceSymbols } from './features/workspaceSymbols';
 import { getFoldingRanges } from './features/folding';
 import { getDefinition } from './features/definition';
@@ -69,6 +70,13 @@ export interface LanguageService {
   ): CodeAction[];
   getHover(doc: ParsedDocument, position: Position): Hover | null;
   getDocumentSymbols(doc: ParsedDocument): DocumentSymbol[];
+  /**
+   * What a feature builds once per parse and keeps (the chain index of definition, the one of
+   * references, highlights and rename, the outline), as work that yields every few milliseconds: the
+   * language server runs it in slices before the request, so the first request on a 450,000-line dump
+   * does not hold the server for the whole build. Features build it themselves when it was not run.
+   */
+  prepare(doc: ParsedDocument, feature: PreparedFeature): Generator<void, unknown, void>;
   getWorkspaceSymbols(docs: { uri: string; doc: ParsedDocument }[], query: string): WorkspaceSymbol[];
   getFoldingRanges(doc: ParsedDocument): FoldingRange[];
   getDefinition(doc: ParsedDocument, uri: string, position: Position): Location[];
@@ -104,6 +112,9 @@ export interface LanguageService {
    */
   reparse(previous: ParsedDocument, text: LineSource, changed: ChangedLines): ParsedDocument | undefined;
 }
+
+/** Features whose per-parse index or outline the language server prepares in slices. */
+export type PreparedFeature = 'definition' | 'chainOccurrences' | 'documentSymbols';
 
 export function createLanguageService(): LanguageService {
   const findingsCache = new WeakMap<ParsedDocument, { maxSize: number; findings: readonly Finding[] }>();
@@ -153,6 +164,10 @@ export function createLanguageService(): LanguageService {
     getCodeActions,
     getHover,
     getDocumentSymbols,
+    prepare: (doc, feature) =>
+      feature === 'documentSymbols'
+        ? prepareDocumentSymbols(doc)
+        : prepareChainIndex(doc, feature === 'definition'),
     getWorkspaceSymbols,
     getFoldingRanges,
     getDefinition,

@@ -1,6 +1,6 @@
 import type { DocumentSymbol, Range } from 'vscode-languageserver-types';
 import { SymbolKind } from 'vscode-languageserver-types';
-import type { ParsedDocument } from '../parser/parseDocument';
+import { runToEnd, type ParsedDocument } from '../parser/parseDocument';
 import { reparseOrigin } from '../parser/incremental';
 import type { ChainModel, TableModel } from '../model/ruleset';
 import type { Rule } from '../model/rule';
@@ -13,6 +13,18 @@ import { isIstioChainName } from '../istio/constants';
  * Ranges nest, which is what breadcrumbs need.
  */
 export function getDocumentSymbols(doc: ParsedDocument, maxRules = maxRuleSymbols): DocumentSymbol[] {
+  return runToEnd(prepareDocumentSymbols(doc, maxRules));
+}
+
+/**
+ * Builds the outline of a parse unless it is cached, as a generator that yields every few thousand
+ * chains: the language server runs it in slices, so the first outline of a 450,000-line dump (0.3 s)
+ * does not hold the server. Run to its end, it leaves the outline in the cache.
+ */
+export function* prepareDocumentSymbols(
+  doc: ParsedDocument,
+  maxRules = maxRuleSymbols,
+): Generator<void, DocumentSymbol[], void> {
   const cached = outlines.get(doc);
   if (cached && cached.maxRules === maxRules) return cached.outline;
   const withRules = doc.ruleset.rules.length <= maxRules;
@@ -22,10 +34,13 @@ export function getDocumentSymbols(doc: ParsedDocument, maxRules = maxRuleSymbol
   // dump building it took 15–45 ms.
   const origin = withRules ? undefined : reparseOrigin(doc);
   const previous = origin && outlines.get(origin.previous);
-  const outline =
-    previous && previous.maxRules === maxRules && !endsARange(doc, origin.changedLines)
-      ? previous.outline
-      : doc.ruleset.tables.map((table) => tableSymbol(doc, table, withRules));
+  let outline: DocumentSymbol[];
+  if (previous && previous.maxRules === maxRules && !endsARange(doc, origin.changedLines)) {
+    outline = previous.outline;
+  } else {
+    outline = [];
+    for (const table of doc.ruleset.tables) outline.push(yield* tableSymbol(doc, table, withRules));
+  }
   outlines.set(doc, { maxRules, outline });
   return outline;
 }
@@ -60,11 +75,20 @@ export const maxRuleSymbols = 20_000;
  */
 export const maxUserChainSymbols = 5_000;
 
-function tableSymbol(doc: ParsedDocument, table: TableModel, withRules: boolean): DocumentSymbol {
-  const listed: ChainModel[] = [];
+/** A sliced outline build yields after this many chains (`n & yieldEveryChains` all ones). */
+const yieldEveryChains = 2047;
+
+function* tableSymbol(
+  doc: ParsedDocument,
+  table: TableModel,
+  withRules: boolean,
+): Generator<void, DocumentSymbol, void> {
+  const chains: DocumentSymbol[] = [];
   let userChains = 0;
   let omitted = 0;
+  let visited = 0;
   for (const name of table.chainOrder) {
+    if ((++visited & yieldEveryChains) === 0) yield;
     const c = table.chains.get(name);
     if (!c || (c.declarationSpan === undefined && c.rules.length === 0)) continue;
     const alwaysListed = c.builtin || isIstioChainName(c.name);
@@ -72,9 +96,8 @@ function tableSymbol(doc: ParsedDocument, table: TableModel, withRules: boolean)
       omitted++;
       continue;
     }
-    listed.push(c);
+    chains.push(chainSymbol(doc, c, withRules));
   }
-  const chains = listed.map((chain) => chainSymbol(doc, chain, withRules));
   const endLine = Math.max(table.endLine, table.line);
   const details = [
     ...(table.family === 'ipv6' ? ['ipv6'] : []),

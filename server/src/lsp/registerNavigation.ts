@@ -1,13 +1,19 @@
 import type { ServerContext } from './context';
-import { handleDocumentRequest } from './documentRequest';
+import { handleDocumentRequest, handlePreparedDocumentRequest } from './documentRequest';
 import { runSafe } from './runSafe';
 
 /** Outline, workspace symbols, folding, definition, references and highlights. */
 export function registerNavigation(ctx: ServerContext): void {
   const { connection, service } = ctx;
   connection.onDocumentSymbol((p, token) =>
-    handleDocumentRequest(ctx, 'documentSymbol', p.textDocument.uri, token, [], (doc) =>
-      service.getDocumentSymbols(doc),
+    handlePreparedDocumentRequest(
+      ctx,
+      'documentSymbol',
+      p.textDocument.uri,
+      token,
+      [],
+      'documentSymbols',
+      (doc) => service.getDocumentSymbols(doc),
     ),
   );
   connection.onWorkspaceSymbol((p, token) =>
@@ -25,18 +31,30 @@ export function registerNavigation(ctx: ServerContext): void {
     ),
   );
   connection.onDefinition((p, token) =>
-    handleDocumentRequest(ctx, 'definition', p.textDocument.uri, token, [], (doc) =>
+    handlePreparedDocumentRequest(ctx, 'definition', p.textDocument.uri, token, [], 'definition', (doc) =>
       service.getDefinition(doc, p.textDocument.uri, p.position),
     ),
   );
   connection.onReferences((p, token) =>
-    handleDocumentRequest(ctx, 'references', p.textDocument.uri, token, [], (doc) =>
-      service.getReferences(doc, p.textDocument.uri, p.position, p.context.includeDeclaration),
+    handlePreparedDocumentRequest(
+      ctx,
+      'references',
+      p.textDocument.uri,
+      token,
+      [],
+      'chainOccurrences',
+      (doc) => service.getReferences(doc, p.textDocument.uri, p.position, p.context.includeDeclaration),
     ),
   );
   connection.onDocumentHighlight((p, token) =>
-    handleDocumentRequest(ctx, 'documentHighlight', p.textDocument.uri, token, [], (doc) =>
-      service.getDocumentHighlights(doc, p.position),
+    handlePreparedDocumentRequest(
+      ctx,
+      'documentHighlight',
+      p.textDocument.uri,
+      token,
+      [],
+      'chainOccurrences',
+      (doc) => service.getDocumentHighlights(doc, p.position),
     ),
   );
 }

@@ -1,7 +1,7 @@
 import type { WorkspaceEdit } from 'vscode-languageserver/node';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { ServerContext } from './context';
-import { handleDocumentRequest } from './documentRequest';
+import { handleDocumentRequest, handlePreparedDocumentRequest } from './documentRequest';
 
 /**
  * Rename of user chains. A refusal (name too long, a built-in chain or target name, a clash) is
@@ -14,12 +14,13 @@ export function registerRename(ctx: ServerContext): void {
     ),
   );
   ctx.connection.onRenameRequest((p, token) =>
-    handleDocumentRequest<WorkspaceEdit | ResponseError<void> | null>(
+    handlePreparedDocumentRequest<WorkspaceEdit | ResponseError<void> | null>(
       ctx,
       'rename',
       p.textDocument.uri,
       token,
       null,
+      'chainOccurrences',
       (doc) => {
         const result = ctx.service.getRenameEdits(doc, p.textDocument.uri, p.position, p.newName);
         return 'error' in result ? new ResponseError(LSPErrorCodes.RequestFailed, result.error) : result.edit;

@@ -18,6 +18,11 @@ import { getReferences } from '../../../server/src/features/references';
 import { getDocumentHighlights } from '../../../server/src/features/documentHighlights';
 import { getRenameEdits, prepareRename } from '../../../server/src/features/rename';
 import { applyTextEdits } from '../../../server/src/features/formatting';
+import { createLanguageService } from '../../../server/src/languageService';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const generator = path.join(__dirname, '..', '..', '..', 'bench', 'gen-kube.mjs');
 
 const uri = 'file:///pod.rules';
 
@@ -209,6 +214,48 @@ describe('Definition, references and highlights of chains', function () {
       (l) => l.range.start.line,
     );
     assert.deepEqual(refs, [5, 6]);
+  });
+
+  it('Should return both places a line writes the same chain (a rule that jumps into its own chain)', function () {
+    const doc = ['*filter', ':X - [0:0]', '-A X -p tcp -j X', 'COMMIT', ''].join('\n');
+    const refs = getReferences(parseDocument(doc), uri, { line: 1, character: 2 }, true).map(
+      (l) => `${l.range.start.line}:${l.range.start.character}`,
+    );
+    assert.deepEqual(refs, ['1:1', '2:3', '2:15']);
+  });
+
+  it('Should prepare the chain indexes and the outline in steps on a node dump, then answer from them', function () {
+    this.timeout(60_000);
+    const dump = execFileSync(process.execPath, [generator, '1000', '3'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    const lines = dump.split('\n');
+    const at = lines.findIndex((l) => / -j KUBE-SVC-/.test(l));
+    const position = { line: at, character: lines[at]!.length - 2 };
+    const service = createLanguageService();
+    for (const onDemand of [false, true]) {
+      const prepared = parseDocument(dump, { onDemand });
+      for (const feature of ['chainOccurrences', 'definition', 'documentSymbols'] as const) {
+        let steps = 0;
+        for (const _ of service.prepare(prepared, feature)) steps++;
+        // 15,000 lines and 4,000 nat chains: the indexes step every 4,096 lines, the outline every 2,048 chains.
+        assert.ok(steps >= (feature === 'documentSymbols' ? 1 : 3), `${feature} yields (${steps} steps)`);
+        assert.ok(service.prepare(prepared, feature).next().done, `${feature} is kept once prepared`);
+      }
+      // The same answers as a parse whose features build their indexes on first use.
+      const fresh = parseDocument(dump, { onDemand });
+      assert.deepEqual(
+        service.getReferences(prepared, uri, position, true),
+        service.getReferences(fresh, uri, position, true),
+      );
+      assert.deepEqual(
+        service.getDefinition(prepared, uri, position),
+        service.getDefinition(fresh, uri, position),
+      );
+      assert.deepEqual(service.getDocumentSymbols(prepared), service.getDocumentSymbols(fresh));
+      assert.ok(service.getReferences(prepared, uri, position, true).length >= 3);
+    }
   });
 });
 

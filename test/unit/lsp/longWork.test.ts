@@ -59,4 +59,57 @@ describe('Long work on a 150,000-line dump over a real LSP connection', function
       'percentages never go back',
     );
   });
+
+  it('Should answer a hover while the first references request indexes the dump', async () => {
+    const lines = dump.split('\n');
+    // The last service jump of KUBE-SERVICES: its chain is declared once, named by its own rules and
+    // jumped to once; counted on the text, not by the server.
+    const at = lines.findLastIndex((l) => /^-A KUBE-SERVICES .* -j KUBE-SVC-/.test(l));
+    const name = /-j (KUBE-SVC-\S+)/.exec(lines[at]!)![1]!;
+    const written = lines.filter(
+      (l) => l === `:${name} - [0:0]` || l.startsWith(`-A ${name} `) || l.endsWith(` -j ${name}`),
+    );
+    const doc = { textDocument: { uri: 'file:///node-dump.rules' } };
+    const position = { line: at, character: lines[at]!.length - 2 };
+
+    // Indexing every chain name of 150,000 lines takes far longer than a hover's few event-loop turns.
+    const order: string[] = [];
+    const references = client
+      .request<{ range: { start: { line: number } } }[]>('textDocument/references', {
+        ...doc,
+        position,
+        context: { includeDeclaration: true },
+      })
+      .then((answer) => {
+        order.push('references answered');
+        return answer;
+      });
+    await client.request('textDocument/hover', {
+      textDocument: { uri: 'file:///small.rules' },
+      position: { line: 2, character: 18 },
+    });
+    order.push('hover answered');
+    const found = await references;
+    assert.deepStrictEqual(order, ['hover answered', 'references answered']);
+    assert.deepStrictEqual(
+      found.map((r) => lines[r.range.start.line]),
+      written,
+      `${name} is written on ${written.length} lines`,
+    );
+
+    // Definition and the outline prepare their own indexes the same way, then answer from them.
+    const definition = await client.request<{ range: { start: { line: number } } }[]>(
+      'textDocument/definition',
+      { ...doc, position },
+    );
+    assert.deepStrictEqual(
+      definition.map((d) => lines[d.range.start.line]),
+      [`:${name} - [0:0]`],
+    );
+    const outline = await client.request<{ name: string }[]>('textDocument/documentSymbol', doc);
+    assert.deepStrictEqual(
+      outline.map((t) => t.name),
+      lines.filter((l) => l.startsWith('*')),
+    );
+  });
 });
