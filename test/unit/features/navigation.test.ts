@@ -11,7 +11,7 @@ import {
   maxRuleSymbols,
   maxUserChainSymbols,
 } from '../../../server/src/features/documentSymbols';
-import { getWorkspaceSymbols } from '../../../server/src/features/workspaceSymbols';
+import { fuzzyMatches, getWorkspaceSymbols } from '../../../server/src/features/workspaceSymbols';
 import { getFoldingRanges } from '../../../server/src/features/folding';
 import { getDefinition } from '../../../server/src/features/definition';
 import { getReferences } from '../../../server/src/features/references';
@@ -128,6 +128,20 @@ describe('Workspace symbols', function () {
       found.map((s) => `${s.containerName} ${s.name} ${'uri' in s.location ? s.location.uri : ''}`),
       ['*nat ISTIO_PRERT file:///pod.rules', '*mangle ISTIO_PRERT file:///other.rules'],
     );
+  });
+});
+
+describe('Workspace symbol matching', function () {
+  it('Should match the query characters in order, ignoring case, in ASCII and other names alike', function () {
+    assert.equal(fuzzyMatches('istprt', 'ISTIO_PRERT'), true);
+    assert.equal(fuzzyMatches('ISTPRT', 'istio_prert'), true);
+    assert.equal(fuzzyMatches('prtist', 'ISTIO_PRERT'), false);
+    assert.equal(fuzzyMatches('', 'ANY'), true);
+    assert.equal(fuzzyMatches('kube-svc-', 'KUBE-SVC-ÄÖ'), true);
+    assert.equal(fuzzyMatches('äö', 'KUBE-SVC-ÄÖ'), true);
+    assert.equal(fuzzyMatches('öä', 'KUBE-SVC-ÄÖ'), false);
+    // Lowering 'İ' gives 'i' and a combining dot: the name is lowered whole, as String#toLowerCase does.
+    assert.equal(fuzzyMatches('ix', 'CHAİN-X'), true);
   });
 });
 
