@@ -1,5 +1,5 @@
 import type { Rule, Target } from '../model/rule';
-import type { ChainModel, JumpEdge, Ruleset, TableModel } from '../model/ruleset';
+import type { JumpEdge, Ruleset, TableModel } from '../model/ruleset';
 import type { Span } from '../model/span';
 import type { BuiltinPolicy, ChainLine, CommandLine, Counters, TableLine, Token } from '../model/syntax';
 import { findTable } from '../netfilter/tables';
@@ -7,7 +7,11 @@ import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
 import type { Problems } from './problems';
 import { OnDemandRule, chainJumpOf, goesTo } from './onDemand';
 
-/** Chain state while a block is being applied; frozen into a ChainModel at the end of the block. */
+/**
+ * Chain state while a block is being applied. At the end of the block the states become the model's
+ * chains as they are (a node dump declares 120,000 chains; copying them cost 12 MB), so a state is
+ * created with every `ChainModel` field, in the model's field order (see {@link newChainState}).
+ */
 interface ChainState {
   readonly table: string;
   name: string;
@@ -18,6 +22,33 @@ interface ChainState {
   declarationSpan?: Span;
   declarationLine?: number;
   rules: Rule[];
+}
+
+function newChainState(
+  table: string,
+  name: string,
+  builtin: boolean,
+  declaration?: { readonly span: Span; readonly line: number; readonly counters: Counters | undefined },
+): ChainState {
+  return {
+    table,
+    name,
+    builtin,
+    policy: builtin ? 'ACCEPT' : undefined,
+    policySpan: undefined,
+    counters: declaration?.counters,
+    declarationSpan: declaration?.span,
+    declarationLine: declaration?.line,
+    rules: [],
+  };
+}
+
+/** Whether a map iterates its keys in exactly the given order. */
+function keysInOrder(map: ReadonlyMap<string, unknown>, order: readonly string[]): boolean {
+  if (map.size !== order.length) return false;
+  let i = 0;
+  for (const key of map.keys()) if (key !== order[i++]) return false;
+  return true;
 }
 
 /** The standard verdicts: a user chain may not carry one of these names (nft: "chain name may not clash with target name"). */
@@ -69,7 +100,7 @@ export class RulesetBuilder {
     const chains = new Map<string, ChainState>();
     const order: string[] = [];
     for (const hook of findTable(tableLine.name)?.chains ?? []) {
-      chains.set(hook, { table: tableLine.name, name: hook, builtin: true, policy: 'ACCEPT', rules: [] });
+      chains.set(hook, newChainState(tableLine.name, hook, true));
       order.push(hook);
     }
     this.block = {
@@ -149,15 +180,7 @@ export class RulesetBuilder {
     line: number,
     counters?: Counters,
   ): ChainState {
-    const chain: ChainState = {
-      table: block.tableLine.name,
-      name,
-      builtin: false,
-      declarationSpan: span,
-      declarationLine: line,
-      counters,
-      rules: [],
-    };
+    const chain = newChainState(block.tableLine.name, name, false, { span, line, counters });
     block.chains.set(name, chain);
     block.order.push(name);
     return chain;
@@ -402,7 +425,7 @@ export class RulesetBuilder {
   private orphanChain(block: Block, name: string): ChainState {
     const existing = block.chains.get(name);
     if (existing) return existing;
-    const chain: ChainState = { table: block.tableLine.name, name, builtin: false, rules: [] };
+    const chain = newChainState(block.tableLine.name, name, false);
     block.chains.set(name, chain);
     block.order.push(name);
     return chain;
@@ -464,21 +487,10 @@ export class RulesetBuilder {
     this.block = undefined;
     for (const rename of block.renamesOfNewChains.values()) if (!rename.used) rename.report();
     const family = this.blockFamily(block);
-    const chains = new Map<string, ChainModel>();
-    for (const name of block.order) {
-      const c = block.chains.get(name)!;
-      chains.set(name, {
-        table: c.table,
-        name: c.name,
-        builtin: c.builtin,
-        policy: c.builtin ? c.policy : undefined,
-        policySpan: c.policySpan,
-        counters: c.counters,
-        declarationSpan: c.declarationSpan,
-        declarationLine: c.declarationLine,
-        rules: c.rules,
-      });
-    }
+    // A rename moves its chain to the end of the map but keeps its place in the order.
+    const chains = keysInOrder(block.chains, block.order)
+      ? block.chains
+      : new Map(block.order.map((name) => [name, block.chains.get(name)!]));
     const table: TableModel = {
       name: block.tableLine.name,
       index: block.index,
@@ -488,7 +500,7 @@ export class RulesetBuilder {
       commitLine: block.commitLine,
       endLine,
       chains,
-      chainOrder: [...block.order],
+      chainOrder: block.order,
     };
     this.tables.push(table);
     this.unfinished.push(table);

@@ -1,39 +1,70 @@
-/** One physical line of the document as the editor numbers it. */
-export interface RawLine {
-  /** The line's text without its line break (and without the `\r` of a CRLF break). */
-  readonly text: string;
-  /** The line ended with a line break (false only for the last line). */
-  readonly hasNewline: boolean;
-  /** The break was `\r\n` or a lone `\r`: iptables-restore would see a `\r` at the end of the line. */
-  readonly crlf: boolean;
+/**
+ * Reads a text line by line the way LSP clients number lines (`\n`, `\r\n` and a lone `\r` all end a
+ * line), so spans line up with the editor, and tells which lines iptables-restore would read with a
+ * stray carriage return. One line at a time, without an array of lines or an object per line: the
+ * parser of a 450,000-line dump used to keep both for the whole parse (40 MB, and the young
+ * generation copied every one of them twice before it died).
+ */
+export class LineCursor {
+  /** Number of the line {@link next} returned last (-1 before the first). */
+  line = -1;
+  /** The last line ended with a line break (false only for the last line of the text). */
+  hasNewline = false;
+  /** The last line's break was `\r\n` or a lone `\r`: iptables-restore would see a `\r` at its end. */
+  crlf = false;
+  private at = 0;
+  /** Where the next `\r` is at or after `at` (text.length when there is none): most texts have none. */
+  private nextCr = -1;
+  private done = false;
+
+  constructor(private readonly text: string) {}
+
+  /** The next line's text without its break, or undefined after the last line. */
+  next(): string | undefined {
+    if (this.done) return undefined;
+    const text = this.text;
+    const start = this.at;
+    if (this.nextCr < start) {
+      const cr = text.indexOf('\r', start);
+      this.nextCr = cr < 0 ? text.length : cr;
+    }
+    let lf = text.indexOf('\n', start);
+    if (lf < 0) lf = text.length;
+    this.line++;
+    if (this.nextCr < lf) {
+      const cr = this.nextCr;
+      this.hasNewline = true;
+      this.crlf = true;
+      this.at = text.charCodeAt(cr + 1) === 0x0a ? cr + 2 : cr + 1;
+      return text.slice(start, cr);
+    }
+    this.crlf = false;
+    if (lf === text.length) {
+      this.hasNewline = false;
+      this.done = true;
+      return text.slice(start);
+    }
+    this.hasNewline = true;
+    this.at = lf + 1;
+    return text.slice(start, lf);
+  }
 }
 
-/** Lines split per slice: a 50 MB dump takes a few hundred milliseconds to split in one go. */
-const linesPerSlice = 32768;
-
-/**
- * Splits text into lines the way LSP clients number them (`\n`, `\r\n` and a lone `\r` all end a
- * line), so spans line up with the editor, and remembers which lines iptables-restore would read
- * with a stray carriage return. One pass, no regular expressions over the whole text.
- * Yields after every few tens of thousands of lines: a parse in slices of a huge document.
- */
-export function* splitLinesInSlices(text: string, lines: RawLine[]): Generator<void, void, void> {
-  let start = 0;
-  let sliceEnd = linesPerSlice;
+/** How many lines {@link LineCursor} reads from the text: line breaks plus one. */
+export function countLines(text: string): number {
+  let count = 1;
+  if (text.indexOf('\r') < 0) {
+    // The common case, counted with the engine's own search (a 50 MB dump in a few tens of ms).
+    for (let lf = text.indexOf('\n'); lf >= 0; lf = text.indexOf('\n', lf + 1)) count++;
+    return count;
+  }
   for (let i = 0; i < text.length; i++) {
-    if (lines.length >= sliceEnd) {
-      sliceEnd += linesPerSlice;
-      yield;
-    }
     const code = text.charCodeAt(i);
-    if (code === 0x0a) {
-      lines.push({ text: text.slice(start, i), hasNewline: true, crlf: false });
-      start = i + 1;
-    } else if (code === 0x0d) {
-      lines.push({ text: text.slice(start, i), hasNewline: true, crlf: true });
+    if (code === 0x0a) count++;
+    else if (code === 0x0d) {
+      count++;
       if (text.charCodeAt(i + 1) === 0x0a) i++;
-      start = i + 1;
     }
   }
-  lines.push({ text: text.slice(start), hasNewline: false, crlf: false });
+  return count;
 }
