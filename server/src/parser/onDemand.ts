@@ -78,7 +78,6 @@ export interface OnDemandBlock extends CommandBlock {
  * chain token and the counters come from the line read again.
  */
 export class OnDemandCommandLine implements CommandLine {
-  readonly kind = 'command' as const;
   readonly verb: CommandVerb;
   readonly rule: OnDemandRule;
   /** Columns of the chain operand (`-A NAME`), for navigation without re-reading the line. */
@@ -99,6 +98,10 @@ export class OnDemandCommandLine implements CommandLine {
     this.chainEnd = read.chain!.span.end;
   }
 
+  // On the prototype, not a field of each of 330,000 handles.
+  get kind(): 'command' {
+    return 'command';
+  }
   get span(): Span {
     return { line: this.line, start: 0, end: this.text.length };
   }
@@ -166,16 +169,17 @@ function familyTraits(rule: Rule): number {
  * families used. Every other field reads the line again (through the store) on first use.
  */
 export class OnDemandRule implements Rule {
-  readonly table: string;
   readonly chain: string;
-  readonly line: number;
   /** The name after `-j`/`-g`, and its columns. */
   readonly targetName: string | undefined;
   private readonly targetStart: number;
   private readonly targetEnd: number;
   /** Family traits (bits above) and the target's kind as far as the ruleset needs it. */
   private readonly traits: number;
-  /** The first-tested IPv4 destination, for the tracer's prefilter (see destinationFilterOf). */
+  /**
+   * The first-tested IPv4 destination, for the tracer's prefilter (see destinationFilterOf), as signed
+   * 32-bit integers: a small integer in the object, where an unsigned /32 mask would be a boxed number.
+   */
   private readonly filterNetwork: number;
   private readonly filterMask: number;
   /** Set by the ruleset builder when the jump names no chain (the target becomes kind `unknown`). */
@@ -187,16 +191,14 @@ export class OnDemandRule implements Rule {
     rule: Rule,
   ) {
     const store = handle.block.store;
-    this.table = rule.table;
     this.chain = store.shared(rule.chain);
-    this.line = rule.line;
     const target = rule.target;
     this.targetName = target && store.shared(target.name);
     this.targetStart = target?.nameToken.span.start ?? -1;
     this.targetEnd = target?.nameToken.span.end ?? -1;
     const filter = computeDestinationFilter(rule);
-    this.filterNetwork = filter?.network ?? 0;
-    this.filterMask = filter?.mask ?? 0;
+    this.filterNetwork = (filter?.network ?? 0) | 0;
+    this.filterMask = (filter?.mask ?? 0) | 0;
     this.traits =
       familyTraits(rule) |
       (target?.kind === 'chain' ? JUMPS_TO_CHAIN : 0) |
@@ -224,7 +226,7 @@ export class OnDemandRule implements Rule {
   /** The tracer's destination filter, as {@link destinationFilterOf} reads it. */
   destinationFilter(): DestinationFilter | undefined {
     return this.traits & HAS_DESTINATION_FILTER
-      ? { network: this.filterNetwork, mask: this.filterMask }
+      ? { network: this.filterNetwork >>> 0, mask: this.filterMask >>> 0 }
       : undefined;
   }
 
@@ -244,6 +246,14 @@ export class OnDemandRule implements Rule {
       span: { line: this.line, start: this.targetStart, end: this.targetEnd },
       isChain: override ? override.kind === 'chain' : (this.traits & JUMPS_TO_CHAIN) !== 0,
     };
+  }
+
+  // The table and the line are the handle's (a field each on 330,000 rules is 5 MB).
+  get table(): string {
+    return this.handle.block.table;
+  }
+  get line(): number {
+    return this.handle.line;
   }
 
   private get full(): Rule {
