@@ -40,18 +40,20 @@ function utf8Bytes(code: number): number {
  * @param line 0-based line number, for spans
  * @param from UTF-16 column where the argv starts (after a `[p:b]` counters prefix)
  * @param hasNewline whether the line ended with a newline (an unterminated quote then keeps it)
+ * @param shareWords share one string per short word across lines (see sharedWords); pointless for
+ *   tokens that are dropped right after reading, which an on-demand parse does with most lines
  */
-export function tokenizeLine(text: string, line: number, from = 0, hasNewline = true): LexResult {
-  const tokens = tokenizeCommonLine(text, line, from);
+export function tokenizeLine(
+  text: string,
+  line: number,
+  from = 0,
+  hasNewline = true,
+  shareWords = true,
+): LexResult {
+  const tokens = tokenizeCommonLine(text, line, from, shareWords);
   return tokens ? { tokens, problems: [] } : tokenizeAnyLine(text, line, from, hasNewline);
 }
 
-/**
- * The lines real dumps hold — plain words and whole `"…"` words without backslashes — in one pass
- * with a single slice per token and no per-line closures, which matters on 100k-line dumps. Returns
- * undefined for anything else (a quote inside a word, a backslash in quotes, an open quote, an
- * over-long token, too many tokens); `tokenizeAnyLine` then handles the line exactly.
- */
 /**
  * Short argv words recur on almost every line (`-A`, `-m`, `comment`, `-j`, `tcp`); V8 copies a slice
  * of fewer than 13 characters into a new string, so sharing one string per word keeps big dumps
@@ -70,7 +72,18 @@ function shareWord(word: string): string {
   return word;
 }
 
-function tokenizeCommonLine(text: string, line: number, from: number): Token[] | undefined {
+/**
+ * The lines real dumps hold — plain words and whole `"…"` words without backslashes — in one pass
+ * with a single slice per token and no per-line closures, which matters on 100k-line dumps. Returns
+ * undefined for anything else (a quote inside a word, a backslash in quotes, an open quote, an
+ * over-long token, too many tokens); `tokenizeAnyLine` then handles the line exactly.
+ */
+function tokenizeCommonLine(
+  text: string,
+  line: number,
+  from: number,
+  shareWords: boolean,
+): Token[] | undefined {
   const tokens: Token[] = [];
   const length = text.length;
   let i = from;
@@ -101,7 +114,12 @@ function tokenizeCommonLine(text: string, line: number, from: number): Token[] |
       i = j + 1;
     } else {
       if (j < length && text.charCodeAt(j) === 0x22) return undefined;
-      tokens.push({ text: shareWord(text.slice(first, j)), span: { line, start: i, end: j }, quoted: false });
+      const word = text.slice(first, j);
+      tokens.push({
+        text: shareWords ? shareWord(word) : word,
+        span: { line, start: i, end: j },
+        quoted: false,
+      });
       i = j;
     }
     if (tokens.length > MAX_LINE_TOKENS) return undefined;

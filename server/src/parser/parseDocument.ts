@@ -404,7 +404,7 @@ class DocumentParser {
     this.lastBlockLine = i;
     this.builder.beginTable(node, this.options.family ?? this.headerFamily);
     const family = (this.options.family ?? this.headerFamily ?? this.documentFamily) === 'ipv6' ? 6 : 4;
-    this.openBlock = { table: node.name, family, store: this.store };
+    this.openBlock = { table: node.name, family, store: this.store, shortLived: this.store !== undefined };
     this.headerFamily = undefined;
   }
 

@@ -10,6 +10,11 @@ export interface CommandBlock {
   readonly table: string;
   /** Family announced for the block (hostnames and REJECT types default to it). */
   readonly family: 4 | 6;
+  /**
+   * The nodes read are mostly dropped at once (an on-demand parse keeps a handle per clean rule line),
+   * so sharing short words across lines would cost a lookup per token and save nothing.
+   */
+  readonly shortLived?: boolean;
 }
 
 /**
@@ -34,7 +39,7 @@ export function readCommandLine(
     counters = c.value.counters;
     from = c.value.end;
   }
-  const lexed = tokenizeLine(text, line, from, hasNewline);
+  const lexed = tokenizeLine(text, line, from, hasNewline, !block.shortLived);
   for (const p of lexed.problems) problems.list.push(p);
   return ok(
     parseCommand(
