@@ -156,6 +156,11 @@ export class RulesetBuilder {
     return this.block !== undefined;
   }
 
+  /** The name string of the open block's chain called `name`, if it has one. */
+  declaredName(name: string): string | undefined {
+    return this.block?.chains.get(name)?.name;
+  }
+
   get currentTable(): string | undefined {
     return this.block?.tableLine.name;
   }

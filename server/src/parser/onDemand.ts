@@ -61,11 +61,19 @@ export class OnDemandStore {
     // Rules of one chain sit together, so most names are the one just asked for: comparing with it
     // is cheaper than hashing a new slice for the map.
     if (name === this.last) return this.last;
-    const known = this.names.get(name);
+    // A declared chain's own name: the ruleset builder looks the same name up in the same map right
+    // after, which is then cheap, where a map of our own would be a second cold lookup per rule.
+    const known = this.declaredName?.(name) ?? this.names.get(name);
     if (known !== undefined) return (this.last = known);
     this.names.set(name, name);
     return (this.last = name);
   }
+
+  /**
+   * Where {@link shared} finds the names of declared chains first (the parser passes its ruleset
+   * builder's chain map of the open block).
+   */
+  declaredName: ((name: string) => string | undefined) | undefined;
 
   /** Lines read again so far (for tests and benchmarks that check the laziness). */
   get linesRead(): number {

@@ -133,6 +133,7 @@ class DocumentParser {
   ) {
     this.documentFamily = options.family;
     this.store = options.onDemand ? new OnDemandStore() : undefined;
+    if (this.store) this.store.declaredName = (name) => this.builder.declaredName(name);
   }
 
   *steps(): Generator<ParseProgress, ParsedDocument, void> {
