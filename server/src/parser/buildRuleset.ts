@@ -5,6 +5,7 @@ import type { BuiltinPolicy, ChainLine, CommandLine, Counters, TableLine, Token 
 import { findTable } from '../netfilter/tables';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
 import type { Problems } from './problems';
+import { CallersByBlock } from './callersByBlock';
 import { OnDemandRule, chainJumpOf, goesTo } from './onDemand';
 
 /**
@@ -108,7 +109,7 @@ const VERBS_THAT_CHANGE_EDGES: ReadonlySet<string> = new Set([
 export class RulesetBuilder {
   private readonly tables: TableModel[] = [];
   private readonly allRules: Rule[] = [];
-  private readonly callers = new Map<string, JumpEdge[]>();
+  private readonly callers = new CallersByBlock();
   private block: Block | undefined;
   /** Tables whose block ended but whose per-rule passes (targets, family) have not run yet. */
   private readonly unfinished: TableModel[] = [];
@@ -590,7 +591,7 @@ export class RulesetBuilder {
     if (recorded) {
       this.finalEdges.delete(table);
       // Appended in line order, to declared user chains only: nothing to sort, nothing to report.
-      for (const [name, edges] of recorded) this.callers.set(`${table.index}:${name}`, edges);
+      this.callers.setBlock(table.index, recorded);
       return;
     }
     let visited = 0;
@@ -621,10 +622,10 @@ export class RulesetBuilder {
       }
     }
     // Callers in document order: the chains were walked in declaration order, not line by line.
-    for (const [name, edges] of byTarget) {
+    for (const edges of byTarget.values()) {
       if (edges.length > 1) edges.sort((a, b) => a.rule.line - b.rule.line);
-      this.callers.set(`${table.index}:${name}`, edges);
     }
+    this.callers.setBlock(table.index, byTarget);
   }
 
   /** Addresses of the other family, and -f in an IPv6 block. */
