@@ -1,0 +1,324 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Decodes the JSON body of one big LSP message while its bytes arrive, instead of after.
+ *
+ * A node dump is opened with one `textDocument/didOpen` of 16–50 MB whose `text` is a single JSON
+ * string. The stock reader waits for the last byte, copies the chunks into one buffer, decodes it into
+ * a string and hands that to `JSON.parse`, which unescapes the text into a third copy: about 0.6 s on
+ * a 49 MB dump, during which no other message is read. Here every chunk is handled as it arrives: long
+ * string literals are unescaped straight into one output buffer (the `\n` of every line, the `\"` of
+ * every comment), everything else is kept as a small JSON skeleton in which each long literal is a
+ * placeholder. At the end the skeleton is parsed and the placeholders get their strings, decoded from
+ * the output buffer in one step.
+ *
+ * Anything unusual — a lone UTF-16 surrogate escape, a control character inside a string, a long
+ * object key, an unknown escape — makes {@link finish} parse the raw bytes with `JSON.parse`
+ * instead, so the result (or the error) is always what `JSON.parse` gives.
+ */
+export class StreamingJsonBody {
+  /** Raw bytes as received, for the `JSON.parse` fallback. */
+  private readonly raw: Uint8Array[] = [];
+  /** Unescaped UTF-8 of the long string literals, back to back. */
+  private readonly out: Buffer;
+  private outLength = 0;
+  /** The message with every long literal replaced by a placeholder; grows as needed. */
+  private skeleton = Buffer.allocUnsafe(4096);
+  private skeletonLength = 0;
+  /** Where each long literal's text lies in `out`, by placeholder number. */
+  private readonly literals: { start: number; end: number }[] = [];
+  private fallback = false;
+
+  private inString = false;
+  /** Skeleton offset just after the opening quote of the current literal. */
+  private literalStart = 0;
+  /** The current literal is being unescaped into `out` (it grew past {@link longLiteral}). */
+  private diverted = false;
+  private divertedStart = 0;
+  /** Escape state inside a literal: after a backslash, then the hex digits of `\uXXXX`. */
+  private escape: 'none' | 'backslash' | 'unicode' = 'none';
+  private hexDigits = 0;
+  private hexValue = 0;
+  /** A high surrogate from `\uD8xx` waiting for its low half. */
+  private highSurrogate = 0;
+  /** A backslash in a literal that is still in the skeleton: the literal may not be diverted yet. */
+  private skeletonEscape = false;
+
+  /**
+   * `length` is the body's byte length. `longLiteral` is the raw length from which a string literal is
+   * unescaped into the output buffer (tests make it small to exercise every path on short inputs).
+   */
+  constructor(
+    length: number,
+    private readonly longLiteral = defaultLongLiteral,
+    private readonly placeholder = defaultPlaceholder,
+  ) {
+    // Unescaping never makes text longer: `\n` is 2 bytes for 1, `\uXXXX` 6 for at most 3.
+    this.out = Buffer.allocUnsafe(length);
+  }
+
+  write(chunk: Uint8Array): void {
+    this.raw.push(chunk);
+    if (this.fallback) return;
+    for (let i = 0; i < chunk.length; i++) {
+      if (this.diverted) {
+        if (this.escape === 'none' && this.highSurrogate === 0) {
+          i = this.copyPlain(chunk, i);
+          if (i === chunk.length) return;
+        }
+        if (!this.unescapeByte(chunk[i]!)) {
+          this.fallback = true;
+          return;
+        }
+        continue;
+      }
+      const byte = chunk[i]!;
+      this.toSkeleton(byte);
+      if (!this.inString) {
+        if (byte === 0x22) {
+          this.inString = true;
+          this.literalStart = this.skeletonLength;
+          this.skeletonEscape = false;
+        }
+        continue;
+      }
+      if (this.skeletonEscape) {
+        this.skeletonEscape = false;
+        continue;
+      }
+      if (byte === 0x5c) {
+        this.skeletonEscape = true;
+      } else if (byte === 0x22) {
+        this.inString = false;
+      } else if (byte < 0x20) {
+        // A raw control character is not JSON: let JSON.parse report it.
+        this.fallback = true;
+        return;
+      } else if (this.skeletonLength - this.literalStart >= this.longLiteral) {
+        if (!this.divert()) {
+          this.fallback = true;
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * The bulk of a long literal, in one tight loop: plain bytes and the one-character escapes (`\n`
+   * ends every line of a dump, `\"` surrounds every comment) are copied; returns where it stopped,
+   * at a quote, a `\u`, a control character or an escape split across chunks, for unescapeByte.
+   */
+  private copyPlain(chunk: Uint8Array, from: number): number {
+    const out = this.out;
+    let o = this.outLength;
+    let i = from;
+    const n = chunk.length;
+    while (i < n) {
+      const b = chunk[i]!;
+      if (b === 0x5c) {
+        if (i + 1 === n) break;
+        const simple = simpleEscapeBytes[chunk[i + 1]!]!;
+        if (simple === 0) break;
+        out[o++] = simple;
+        i += 2;
+        continue;
+      }
+      if (b === 0x22 || b < 0x20) break;
+      out[o++] = b;
+      i++;
+    }
+    this.outLength = o;
+    return i;
+  }
+
+  /** The decoded message; throws what `JSON.parse` throws on a malformed body. */
+  finish(): unknown {
+    if (this.fallback || this.inString || this.diverted) return this.parseRaw();
+    let message: unknown;
+    try {
+      message = JSON.parse(this.skeleton.toString('utf8', 0, this.skeletonLength));
+    } catch {
+      // Malformed: the error should be the one the whole body gives.
+      return this.parseRaw();
+    }
+    if (this.literals.length === 0) return message;
+    const filled = this.fill(message);
+    return filled === unfillable ? this.parseRaw() : filled;
+  }
+
+  private parseRaw(): unknown {
+    return JSON.parse(Buffer.concat(this.raw).toString('utf8'));
+  }
+
+  private toSkeleton(byte: number): void {
+    if (this.skeletonLength === this.skeleton.length) {
+      const bigger = Buffer.allocUnsafe(this.skeleton.length * 2);
+      this.skeleton.copy(bigger, 0, 0, this.skeletonLength);
+      this.skeleton = bigger;
+    }
+    this.skeleton[this.skeletonLength++] = byte;
+  }
+
+  /** Moves the current literal's text so far from the skeleton into `out`, unescaped. */
+  private divert(): boolean {
+    const from = this.literalStart;
+    const to = this.skeletonLength;
+    this.skeletonLength = from;
+    this.diverted = true;
+    this.divertedStart = this.outLength;
+    for (let i = from; i < to; i++) if (!this.unescapeByte(this.skeleton[i]!)) return false;
+    return true;
+  }
+
+  /** One byte of a diverted literal; false when only JSON.parse can say what it means. */
+  private unescapeByte(byte: number): boolean {
+    switch (this.escape) {
+      case 'none':
+        if (this.highSurrogate !== 0) return false; // `\uD8xx` not followed by `\uDCxx`
+        if (byte === 0x5c) {
+          this.escape = 'backslash';
+          return true;
+        }
+        if (byte === 0x22) return this.endDiverted();
+        if (byte < 0x20) return false;
+        this.out[this.outLength++] = byte;
+        return true;
+      case 'backslash': {
+        this.escape = 'none';
+        const simple = simpleEscapes[byte];
+        if (simple !== undefined) {
+          if (this.highSurrogate !== 0) return false;
+          this.out[this.outLength++] = simple;
+          return true;
+        }
+        if (byte !== 0x75 /* u */) return false;
+        this.escape = 'unicode';
+        this.hexDigits = 0;
+        this.hexValue = 0;
+        return true;
+      }
+      case 'unicode': {
+        const digit = hexDigit(byte);
+        if (digit < 0) return false;
+        this.hexValue = this.hexValue * 16 + digit;
+        if (++this.hexDigits < 4) return true;
+        this.escape = 'none';
+        return this.codeUnit(this.hexValue);
+      }
+    }
+  }
+
+  private codeUnit(unit: number): boolean {
+    const high = this.highSurrogate;
+    if (high !== 0) {
+      this.highSurrogate = 0;
+      if (unit < 0xdc00 || unit > 0xdfff) return false;
+      this.writeCodePoint(0x10000 + ((high - 0xd800) << 10) + (unit - 0xdc00));
+      return true;
+    }
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      this.highSurrogate = unit;
+      return true;
+    }
+    // A lone low surrogate has no UTF-8 form; JSON.parse keeps it as a code unit.
+    if (unit >= 0xdc00 && unit <= 0xdfff) return false;
+    this.writeCodePoint(unit);
+    return true;
+  }
+
+  private writeCodePoint(cp: number): void {
+    const out = this.out;
+    if (cp < 0x80) {
+      out[this.outLength++] = cp;
+    } else if (cp < 0x800) {
+      out[this.outLength++] = 0xc0 | (cp >> 6);
+      out[this.outLength++] = 0x80 | (cp & 0x3f);
+    } else if (cp < 0x10000) {
+      out[this.outLength++] = 0xe0 | (cp >> 12);
+      out[this.outLength++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[this.outLength++] = 0x80 | (cp & 0x3f);
+    } else {
+      out[this.outLength++] = 0xf0 | (cp >> 18);
+      out[this.outLength++] = 0x80 | ((cp >> 12) & 0x3f);
+      out[this.outLength++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[this.outLength++] = 0x80 | (cp & 0x3f);
+    }
+  }
+
+  /** The closing quote of a diverted literal: its placeholder goes into the skeleton. */
+  private endDiverted(): boolean {
+    if (this.highSurrogate !== 0) return false;
+    this.literals.push({ start: this.divertedStart, end: this.outLength });
+    for (const byte of Buffer.from(`${this.placeholder}${this.literals.length - 1}"`, 'latin1'))
+      this.toSkeleton(byte);
+    this.diverted = false;
+    this.inString = false;
+    return true;
+  }
+
+  /** The parsed skeleton with its placeholders replaced; `unfillable` if one is an object key. */
+  private fill(value: unknown): unknown {
+    if (typeof value === 'string') {
+      if (!value.startsWith(this.placeholderText)) return value;
+      const literal = this.literals[Number(value.slice(this.placeholderText.length))];
+      return literal ? this.out.toString('utf8', literal.start, literal.end) : value;
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const filled = this.fill(value[i]);
+        if (filled === unfillable) return unfillable;
+        value[i] = filled;
+      }
+      return value;
+    }
+    if (value !== null && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        if (key.startsWith(this.placeholderText)) return unfillable;
+        const filled = this.fill(record[key]);
+        if (filled === unfillable) return unfillable;
+        record[key] = filled;
+      }
+    }
+    return value;
+  }
+
+  /** The placeholder as JSON.parse returns it (its `\u0000` escape decoded). */
+  private get placeholderText(): string {
+    return this.placeholder.replace('\\u0000', '\u0000');
+  }
+}
+
+/** A literal longer than this many raw bytes is unescaped into the output buffer. */
+const defaultLongLiteral = 64 * 1024;
+
+const unfillable = Symbol('unfillable');
+
+/**
+ * The text a long literal is replaced with in the skeleton (JSON escapes, then its number): a NUL
+ * and a random tag no real message carries.
+ */
+const defaultPlaceholder = `\\u0000iptables-lens-literal-${randomBytes(8).toString('hex')}-`;
+
+/** `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` by the byte after the backslash. */
+const simpleEscapes: Record<number, number> = {
+  0x22: 0x22,
+  0x5c: 0x5c,
+  0x2f: 0x2f,
+  0x62: 0x08,
+  0x66: 0x0c,
+  0x6e: 0x0a,
+  0x72: 0x0d,
+  0x74: 0x09,
+};
+
+/** The same as a table by byte, 0 where the byte is no one-character escape. */
+const simpleEscapeBytes = new Uint8Array(256);
+for (const [after, byte] of Object.entries(simpleEscapes)) simpleEscapeBytes[Number(after)] = byte;
+
+function hexDigit(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
+  return -1;
+}

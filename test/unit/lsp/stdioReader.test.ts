@@ -1,0 +1,222 @@
+import * as assert from 'assert';
+import fc from 'fast-check';
+import { PassThrough } from 'node:stream';
+import type { Message } from 'vscode-languageserver/node';
+import { StreamingJsonBody } from '../../../server/src/lsp/jsonBody';
+import { StdioMessageReader } from '../../../server/src/lsp/stdioReader';
+import { checkProperty, runLabel } from '../../helpers/fuzzConfig';
+import { LspTestClient } from '../../helpers/lspClient';
+
+/** `bytes` cut into pieces at the given offsets (sorted, deduplicated, inside the buffer). */
+function cut(bytes: Buffer, offsets: readonly number[]): Buffer[] {
+  const points = [...new Set(offsets.map((o) => o % (bytes.length + 1)))].sort((a, b) => a - b);
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (const at of [...points, bytes.length]) {
+    if (at > from) pieces.push(bytes.subarray(from, at));
+    from = Math.max(from, at);
+  }
+  return pieces;
+}
+
+/** What the decoder makes of `body` fed in the given pieces: the value, or the error's class. */
+function decode(body: Buffer, offsets: readonly number[], longLiteral: number): unknown {
+  const streamed = new StreamingJsonBody(body.length, longLiteral);
+  for (const piece of cut(body, offsets)) streamed.write(piece);
+  try {
+    return streamed.finish();
+  } catch (error) {
+    return `throws ${(error as Error).name}`;
+  }
+}
+
+function jsonParse(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    return `throws ${(error as Error).name}`;
+  }
+}
+
+/** Strings full of what JSON escapes: quotes, backslashes, controls, non-ASCII, astral and lone surrogates. */
+const trickyString = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom('"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '/', '\u007f'),
+      fc.constantFrom('é', '€', '中', '😀', '\u{10ffff}', '\ud800', '\udfff', '\ud83d', '\ude00'),
+      fc.string({ maxLength: 20 }),
+    ),
+    { maxLength: 60 },
+  )
+  .map((parts) => parts.join(''));
+
+const message = fc.record({
+  jsonrpc: fc.constant('2.0'),
+  method: fc.constantFrom('textDocument/didOpen', 'textDocument/didChange'),
+  params: fc.record({
+    textDocument: fc.record({ uri: fc.webUrl(), text: trickyString }),
+    list: fc.array(fc.oneof(trickyString, fc.integer(), fc.boolean(), fc.constant(null)), {
+      maxLength: 4,
+    }),
+  }),
+});
+
+describe('StreamingJsonBody (big LSP bodies decoded as they arrive)', function () {
+  it(`Should give what JSON.parse gives, however the bytes are cut${runLabel(9141)}`, function () {
+    checkProperty(
+      9141,
+      fc.tuple(message, fc.array(fc.nat(), { maxLength: 12 }), fc.integer({ min: 1, max: 40 })),
+      ([value, offsets, longLiteral]) => {
+        const body = Buffer.from(JSON.stringify(value), 'utf8');
+        assert.deepStrictEqual(decode(body, offsets, longLiteral), jsonParse(body));
+      },
+    );
+  });
+
+  it(`Should fail where JSON.parse fails, on cut and damaged bodies${runLabel(9142)}`, function () {
+    checkProperty(
+      9142,
+      fc.tuple(
+        message,
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.nat(),
+        fc.constantFrom(0x00, 0x0a, 0x22, 0x5c, 0x75, 0x7d, 0xff),
+        fc.integer({ min: 1, max: 40 }),
+      ),
+      ([value, offsets, at, byte, longLiteral]) => {
+        const body = Buffer.from(JSON.stringify(value), 'utf8');
+        const damaged = Buffer.from(body);
+        damaged[at % damaged.length] = byte;
+        const truncated = body.subarray(0, at % body.length);
+        for (const bad of [damaged, truncated]) {
+          const got = decode(bad, offsets, longLiteral);
+          const want = jsonParse(bad);
+          // Both succeed with the same value, or both throw a SyntaxError.
+          assert.deepStrictEqual(got, want);
+        }
+      },
+    );
+  });
+
+  it('Should decode a 5 MB dump with its escapes exactly, and keep small strings as they are', function () {
+    const line = '-A KUBE-SVC-X -m comment --comment "ns/svc:http → 10.0.0.1:80 😀" -j KUBE-SEP-Y\t\\';
+    const text = Array.from({ length: 60_000 }, (_, i) => `${line}${i}`).join('\n');
+    const value = {
+      jsonrpc: '2.0',
+      method: 'textDocument/didOpen',
+      params: { textDocument: { uri: 'file:///a b', text } },
+    };
+    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    assert.ok(body.length > 5_000_000);
+    assert.deepStrictEqual(decode(body, [1, 65536, 65537, 3_000_001], 64 * 1024), value);
+  });
+});
+
+describe('StdioMessageReader (LSP base protocol on a stream)', function () {
+  function frame(value: unknown, header = 'Content-Length'): Buffer {
+    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    return Buffer.concat([Buffer.from(`${header}: ${body.length}\r\n\r\n`, 'ascii'), body]);
+  }
+
+  async function read(pieces: readonly Buffer[]): Promise<{ messages: Message[]; errors: string[] }> {
+    const stream = new PassThrough();
+    const reader = new StdioMessageReader(stream);
+    const messages: Message[] = [];
+    const errors: string[] = [];
+    reader.onError((e) => errors.push(e.message));
+    const closed = new Promise<void>((resolve) => reader.onClose(() => resolve()));
+    reader.listen((m) => messages.push(m));
+    for (const piece of pieces) stream.write(piece);
+    stream.end();
+    await closed;
+    return { messages, errors };
+  }
+
+  it(`Should deliver every message in order, however the stream is cut${runLabel(9143, 40)}`, async function () {
+    const big = { jsonrpc: '2.0', method: 'big', params: { text: 'x"\\\n'.repeat(300_000) } };
+    const bigFrame = frame(big);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(message, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        async (values, offsets) => {
+          const all = [...values, big, ...values];
+          const bytes = Buffer.concat([
+            ...values.map((v) => frame(v)),
+            bigFrame,
+            ...values.map((v) => frame(v, 'content-length')),
+          ]);
+          const { messages, errors } = await read(cut(bytes, offsets));
+          assert.deepStrictEqual(errors, []);
+          assert.deepStrictEqual(messages, JSON.parse(JSON.stringify(all)));
+        },
+      ),
+      { seed: 9143, numRuns: 40, endOnFailure: true },
+    );
+  });
+
+  it('Should report a malformed body and go on with the next message', async function () {
+    const bad = Buffer.from('Content-Length: 5\r\n\r\n{"a":', 'ascii');
+    const { messages, errors } = await read([bad, frame({ jsonrpc: '2.0', method: 'next' })]);
+    assert.strictEqual(errors.length, 1);
+    assert.deepStrictEqual(messages, [{ jsonrpc: '2.0', method: 'next' }]);
+  });
+
+  it('Should refuse a header without a length and a body in another charset', async function () {
+    const noLength = await read([Buffer.from('Content-Type: application/vscode-jsonrpc\r\n\r\n{}', 'ascii')]);
+    assert.match(noLength.errors[0] ?? '', /Content-Length/);
+    const latin1 = await read([
+      Buffer.from(
+        'Content-Length: 2\r\nContent-Type: application/vscode-jsonrpc; charset=latin1\r\n\r\n{}',
+        'ascii',
+      ),
+    ]);
+    assert.match(latin1.errors[0] ?? '', /UTF-8/);
+    const utf8 = await read([
+      Buffer.from(
+        'Content-Length: 2\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}',
+        'ascii',
+      ),
+    ]);
+    assert.deepStrictEqual(utf8, { messages: [{}], errors: [] });
+  });
+});
+
+describe('A big didOpen over the real --stdio connection', function () {
+  this.timeout(120_000);
+  let client: LspTestClient;
+  before(async () => {
+    client = new LspTestClient();
+    await client.initialize();
+  });
+  after(async () => {
+    await client.shutdown();
+  });
+
+  it('Should reach the server exactly: escapes, non-ASCII and astral characters, and lone surrogates', async function () {
+    // 1.3 MB, so the server decodes it while it arrives; the last rule quotes what it holds.
+    const filler = Array.from(
+      { length: 20_000 },
+      (_, i) => `-A INPUT -p tcp -m comment --comment "r\\"${i}\\" é→😀" -j ACCEPT`,
+    );
+    const dump = (last: string): string =>
+      ['*filter', ':INPUT ACCEPT [0:0]', ...filler, last, 'COMMIT', ''].join('\n');
+    const unknownOptions = async (uri: string, text: string): Promise<[number, number, string][]> => {
+      assert.ok(Buffer.byteLength(text) > 1 << 20);
+      const diagnostics = await client.open(uri, text);
+      return diagnostics
+        .filter((d) => d.code === 'syntax.unknown-option')
+        .map((d) => [d.range.start.line, d.range.end.character, d.message]);
+    };
+    // Columns count UTF-16 units: the astral character is two, as in the editor.
+    assert.deepStrictEqual(
+      await unknownOptions('file:///astral.rules', dump('-A INPUT --bogus-é😀\t-j ACCEPT')),
+      [[filler.length + 2, '-A INPUT --bogus-é😀'.length, 'unknown option "--bogus-é😀"']],
+    );
+    // A lone surrogate has no UTF-8 form: that body is decoded by JSON.parse, with the same result.
+    assert.deepStrictEqual(
+      await unknownOptions('file:///lone.rules', dump('-A INPUT --lone-\ud800 -j ACCEPT')),
+      [[filler.length + 2, '-A INPUT --lone-\ud800'.length, 'unknown option "--lone-\ud800"']],
+    );
+  });
+});
