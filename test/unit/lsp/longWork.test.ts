@@ -64,7 +64,8 @@ describe('Long work on a 150,000-line dump over a real LSP connection', function
     const lines = dump.split('\n');
     // The last service jump of KUBE-SERVICES: its chain is declared once, named by its own rules and
     // jumped to once; counted on the text, not by the server.
-    const at = lines.findLastIndex((l) => /^-A KUBE-SERVICES .* -j KUBE-SVC-/.test(l));
+    let at = lines.length - 1;
+    while (at > 0 && !/^-A KUBE-SERVICES .* -j KUBE-SVC-/.test(lines[at]!)) at--;
     const name = /-j (KUBE-SVC-\S+)/.exec(lines[at]!)![1]!;
     const written = lines.filter(
       (l) => l === `:${name} - [0:0]` || l.startsWith(`-A ${name} `) || l.endsWith(` -j ${name}`),

@@ -206,7 +206,7 @@ describe('A big didOpen over the real --stdio connection', function () {
       const diagnostics = await client.open(uri, text);
       return diagnostics
         .filter((d) => d.code === 'syntax.unknown-option')
-        .map((d) => [d.range.start.line, d.range.end.character, d.message]);
+        .map((d) => [d.range.start.line, d.range.end.character, String(d.message)]);
     };
     // Columns count UTF-16 units: the astral character is two, as in the editor.
     assert.deepStrictEqual(
