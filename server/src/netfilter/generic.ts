@@ -140,6 +140,7 @@ export const genericOptions: readonly OptionSpec[] = [
     summary:
       'The protocol: a name from /etc/protocols, a number, or `all` (0). Also loads the same-named match, so its options (`--dport` …) become available.',
     once: true,
+    valueIsWholeWord: true,
   },
   {
     name: 'source',
@@ -152,6 +153,7 @@ export const genericOptions: readonly OptionSpec[] = [
     summary:
       'Source address: a network name, hostname (resolved once, at load time), address with a prefix length or dotted mask. A comma list becomes one rule per address.',
     once: true,
+    valueIsWholeWord: true,
   },
   {
     name: 'destination',
@@ -163,6 +165,7 @@ export const genericOptions: readonly OptionSpec[] = [
     syntax: '[!] -d address[/mask][,...]',
     summary: 'Destination address, with the same syntax as `-s`.',
     once: true,
+    valueIsWholeWord: true,
   },
   {
     name: 'in-interface',
@@ -174,6 +177,7 @@ export const genericOptions: readonly OptionSpec[] = [
     summary:
       'Interface the packet arrived on (PREROUTING, INPUT, FORWARD only). A trailing `+` matches every name with that prefix.',
     once: true,
+    valueIsWholeWord: true,
     // iptables refuses -i on OUTPUT/POSTROUTING by chain name ("Can't use -i with OUTPUT").
     hooks: ['PREROUTING', 'INPUT', 'FORWARD'],
   },
@@ -187,6 +191,7 @@ export const genericOptions: readonly OptionSpec[] = [
     summary:
       'Interface the packet leaves on (FORWARD, OUTPUT, POSTROUTING only). A trailing `+` matches every name with that prefix.',
     once: true,
+    valueIsWholeWord: true,
     // iptables refuses -o on PREROUTING/INPUT by chain name ("Can't use -o with INPUT").
     hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'],
   },
@@ -219,6 +224,8 @@ export const genericOptions: readonly OptionSpec[] = [
     syntax: '-j target',
     summary:
       'What to do when the rule matches: a builtin verdict, an extension target or a user-defined chain. Without `-j` the rule only counts.',
+
+    valueIsWholeWord: true,
   },
   {
     name: 'goto',

@@ -75,6 +75,14 @@ export interface OptionSpec {
   readonly valueHooks?: Readonly<Record<string, readonly Hook[]>>;
   /** Argument values the kernel only accepts with `-p` of one of these protocols in the same rule. */
   readonly valueRequiresProtocol?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * iptables takes the value from the whole argv word rather than from getopt's argument
+   * (`argv[optind - 1]` in `do_parse`, iptables/xshared.c), so a value glued to the option is read
+   * with the option in front of it: `-ptcp` is the protocol "-ptcp", `--source=10.0.0.1` the host
+   * "--source=10.0.0.1", `-ieth0` the interface "-ieth0", `-jACCEPT` the target "-jACCEPT" (observed
+   * with iptables 1.8.9, nft and legacy alike; `-g`, `-m` and extension options use getopt's argument).
+   */
+  readonly valueIsWholeWord?: boolean;
 }
 
 /** An iptables command (`-A`, `--insert` …) as the command-line parser knows it. */

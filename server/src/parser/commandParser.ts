@@ -385,7 +385,12 @@ class CommandState {
     const command = owner.kind === 'command' ? owner.spec : undefined;
     const wanted = option.args;
     if (wanted > 0) {
-      if (inline) args = [inline];
+      // The whole word (`-ptcp`, `--source=x`) for the options iptables reads from argv directly.
+      if (inline && option.valueIsWholeWord) {
+        const word = this.tokens[next - 1]!;
+        args = [word];
+        if (option.value === 'interface') this.gluedInterface(option, word, inline);
+      } else if (inline) args = [inline];
       else if (next < this.tokens.length) args = [this.tokens[next++]!];
       else {
         const name = token.text.startsWith('--') ? token.text : `-${option.short ?? option.name}`;
@@ -460,6 +465,42 @@ class CommandState {
         break;
     }
     return next;
+  }
+
+  /**
+   * `-ieth0` is accepted, but as the interface "-ieth0" (see OptionSpec.valueIsWholeWord): a rule
+   * that never matches eth0. A name too long for an interface is refused as a bad value instead.
+   */
+  private gluedInterface(option: OptionSpec, word: Token, value: Token): void {
+    if (!parseInterface(word.text).ok) return;
+    const short = `-${option.short}`;
+    const line = word.span.line;
+    this.problems.add(
+      'syntax.glued-value',
+      word.span,
+      `\`${word.text}' matches the interface named "${word.text}", not "${value.text}": iptables reads the whole word as the name when the value is glued to ${short}. Write \`${short} ${value.text}'.`,
+      {
+        fixes:
+          word.text === `${short}${value.text}`
+            ? [
+                {
+                  title: `Write \`${short} ${value.text}'`,
+                  edits: [
+                    {
+                      range: {
+                        start: { line, character: word.span.start },
+                        end: { line, character: word.span.end },
+                      },
+                      newText: `${short} ${value.text}`,
+                    },
+                  ],
+                  isPreferred: true,
+                  fixAllKey: 'syntax.glued-value',
+                },
+              ]
+            : [],
+      },
+    );
   }
 
   private moveNegationFix(option: Token, bang: Token): Fix {

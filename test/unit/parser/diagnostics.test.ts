@@ -104,6 +104,7 @@ const cases: Record<string, Case> = {
   'syntax.useless-option': { text: filter('-A INPUT -v -j ACCEPT'), line: 1, covers: '-v' },
   'syntax.unknown-match': { text: filter('-A INPUT -m bogus -j ACCEPT'), line: 1, covers: 'bogus' },
   'syntax.bad-value': { text: filter('-A INPUT -s 300.1.1.1 -j ACCEPT'), line: 1, covers: '300.1.1.1' },
+  'syntax.glued-value': { text: filter('-A INPUT -ieth0 -j ACCEPT'), line: 1, covers: '-ieth0' },
   'syntax.hostname': { text: filter('-A INPUT -s example.com -j ACCEPT'), line: 1, covers: 'example.com' },
   'syntax.missing-required-option': { text: filter('-A INPUT -m mark -j ACCEPT'), line: 1, covers: 'mark' },
   'syntax.incompatible-options': {

@@ -44,6 +44,31 @@ describe('parser: quick fixes', () => {
     );
   });
 
+  it('Should separate an interface glued to -i or -o, and read the glued word as iptables does', () => {
+    assert.strictEqual(
+      fix(doc('*filter', '-A INPUT ! -ieth0+ -j ACCEPT', 'COMMIT'), 'syntax.glued-value'),
+      doc('*filter', '-A INPUT ! -i eth0+ -j ACCEPT', 'COMMIT'),
+    );
+    const rule = (line: string) => parseDocument(doc('*filter', line, 'COMMIT')).ruleset.rules[0]!;
+    // The interface, the protocol, the address and the target are read from the whole word.
+    assert.deepStrictEqual(rule('-A OUTPUT -oeth0 -j DROP').outInterface?.value, {
+      name: '-oeth0',
+      wildcard: false,
+    });
+    assert.deepStrictEqual(rule('-A OUTPUT -o eth0 -j DROP').outInterface?.value, {
+      name: 'eth0',
+      wildcard: false,
+    });
+    assert.strictEqual(rule('-A INPUT -jACCEPT').target?.name, '-jACCEPT');
+    assert.strictEqual(rule('-A INPUT -gLOGDROP').target?.name, 'LOGDROP');
+    // A clustered word (-f, then -p with its value) is read whole too, as iptables does.
+    const clustered = parseDocument(doc('*filter', '-A INPUT -fptcp -j DROP', 'COMMIT')).problems;
+    assert.deepStrictEqual(
+      clustered.map((p) => p.message),
+      ['unknown protocol "-fptcp" specified'],
+    );
+  });
+
   it('Should close an unterminated quote at the end of the line', () => {
     assert.strictEqual(
       fix(

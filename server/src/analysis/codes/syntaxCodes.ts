@@ -140,6 +140,11 @@ export const syntaxCodes = {
   ),
   'syntax.unknown-match': entry('syntax.unknown-match', 'error', 'Match module that does not exist'),
   'syntax.bad-value': entry('syntax.bad-value', 'error', 'Invalid option value'),
+  'syntax.glued-value': entry(
+    'syntax.glued-value',
+    'warning',
+    'Interface glued to -i/-o is read with the option',
+  ),
   'syntax.hostname': entry('syntax.hostname', 'warning', 'Hostname resolved only at load time'),
   'syntax.missing-required-option': entry(
     'syntax.missing-required-option',
