@@ -122,6 +122,21 @@ function subToken(token: Token, offset: number): Token {
   };
 }
 
+/** The part [start, end) of a token's text, as a token of its own (`-c 10,2000` holds two counters). */
+function partOf(token: Token, start: number, end: number): Token {
+  // Only unquoted words are split: in a quoted word the text and the columns no longer line up.
+  const at = token.quoted ? 0 : start;
+  return {
+    text: token.text.slice(start, end),
+    span: {
+      line: token.span.line,
+      start: token.span.start + at,
+      end: token.quoted ? token.span.end : token.span.start + end,
+    },
+    quoted: token.quoted,
+  };
+}
+
 /**
  * Parses one restore command line with the semantics of iptables' own command-line parser
  * (`do_parse` in iptables/xshared.c over getopt_long): commands with their chain and operands,
@@ -418,8 +433,10 @@ class CommandState {
           next++;
         }
       }
-      // tcp-flags, match-set, set-counters read a second word straight from argv.
-      if (wanted === 2) {
+      if (option.name === 'set-counters') {
+        next = this.counterArgs(args, next);
+      } else if (wanted === 2) {
+        // tcp-flags and match-set read a second word straight from argv.
         const second = this.tokens[next];
         if (second && !looksLikeOption(second)) {
           args.push(second);
@@ -463,6 +480,39 @@ class CommandState {
         break;
       default:
         break;
+    }
+    return next;
+  }
+
+  /**
+   * `-c packets bytes`, as `do_parse` reads it (iptables/xshared.c): the bytes after a comma in the
+   * first word (`-c 10,2000`), else the next word unless it starts with `-` or `!`; each counter
+   * must start like a number for sscanf("%llu"). `args` holds the first word; returns the next index.
+   */
+  private counterArgs(args: Token[], next: number): number {
+    const first = args[0]!;
+    const comma = first.text.indexOf(',', 1);
+    if (comma > 0) {
+      args[0] = partOf(first, 0, comma);
+      args.push(partOf(first, comma + 1, first.text.length));
+    } else {
+      const second = this.tokens[next];
+      if (second && !looksLikeOption(second)) {
+        args.push(second);
+        next++;
+      } else {
+        this.problems.add('syntax.missing-argument', first.span, '-c requires packet and byte counter');
+        return next;
+      }
+    }
+    // sscanf("%llu") takes leading blanks and a sign before the digits, and ignores what follows them.
+    const numeric = /^[ \t]*[+-]?[0-9]/;
+    // An empty counter (`-c 10,`) has no columns of its own: the word that should hold it is marked.
+    const spanOf = (part: Token): Span => (part.text === '' ? first.span : part.span);
+    if (!numeric.test(args[0]!.text)) {
+      this.problems.add('syntax.bad-value', spanOf(args[0]!), '-c packet counter not numeric');
+    } else if (!numeric.test(args[1]!.text)) {
+      this.problems.add('syntax.bad-value', spanOf(args[1]!), '-c byte counter not numeric');
     }
     return next;
   }

@@ -102,6 +102,26 @@ describe('parser: long options, aliases and unique-prefix abbreviation', () => {
     assert.deepStrictEqual(m.dport!.option.args[0]!.span, { line: 1, start: at, end: at + 2 });
   });
 
+  it('Should read -c packets,bytes, -c packets bytes and their refusals as iptables does', () => {
+    // Outcomes of iptables-restore 1.8.9 on these lines (test/corpus/*/set-counters-*.rules).
+    const counters = (rule: string) => {
+      const parsed = mangle(`-A PREROUTING -j ACCEPT ${rule}`);
+      const use = ruleAt(parsed, 1).genericOptions.find((o) => o.name === 'set-counters');
+      return [use?.args.map((a) => a.text), parsed.problems.map((p) => p.message)];
+    };
+    assert.deepStrictEqual(counters('-c 5 600'), [['5', '600'], []]);
+    assert.deepStrictEqual(counters('-c 7,800'), [['7', '800'], []]);
+    assert.deepStrictEqual(counters('-c9,1000'), [['9', '1000'], []]);
+    assert.deepStrictEqual(counters('--set-counters=11,1200'), [['11', '1200'], []]);
+    assert.deepStrictEqual(counters('-c 13,1400,15'), [['13', '1400,15'], []]);
+    assert.deepStrictEqual(counters('-c -1 2'), [['-1', '2'], []]);
+    assert.deepStrictEqual(counters('-c 5'), [['5'], ['-c requires packet and byte counter']]);
+    assert.deepStrictEqual(counters('-c ,5'), [[',5'], ['-c requires packet and byte counter']]);
+    assert.deepStrictEqual(counters('-c 5 many'), [['5', 'many'], ['-c byte counter not numeric']]);
+    assert.deepStrictEqual(counters('-c x,y'), [['x', 'y'], ['-c packet counter not numeric']]);
+    assert.deepStrictEqual(counters('-c 5,'), [['5', ''], ['-c byte counter not numeric']]);
+  });
+
   it('Should load the protocol match lazily at the first option nobody else knows', () => {
     const r = ruleAt(mangle('-A PREROUTING -p tcp --dport 15008 -m mark ! --mark 0x539/0xfff -j ACCEPT'), 1);
     assert.deepStrictEqual(
