@@ -224,7 +224,6 @@ export const genericOptions: readonly OptionSpec[] = [
     syntax: '-j target',
     summary:
       'What to do when the rule matches: a builtin verdict, an extension target or a user-defined chain. Without `-j` the rule only counts.',
-
     valueIsWholeWord: true,
   },
   {
