@@ -18,6 +18,7 @@ import type { LoadedMatch } from './ruleParts';
 import { parseAddress } from './values/addresses';
 import { parseMark } from './values/marks';
 import { parseDecimal } from './values/numbers';
+import { utf8Length } from './utf8';
 import { parsePortList, parsePortRange } from './values/ports';
 import { fail, ok, type Decoded } from './values/result';
 import { parseInterface } from './values/interfaces';
@@ -153,16 +154,6 @@ function parseSetSpec(name: string, flags: string): Decoded<{ name: string; flag
   if (!parts.ok) return fail(`You must specify (the comma separated list of) 'src' or 'dst'.`);
   if (parts.value.length > 6) return fail(`Can't be more src/dst options than 6.`);
   return ok({ name, flags: parts.value });
-}
-
-/** UTF-8 byte length, which is what the kernel's fixed-size comment buffer counts. */
-function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
-  }
-  return n;
 }
 
 /** Turns a loaded match and its option uses into the typed model; values iptables would refuse become problems. */

@@ -2,6 +2,7 @@ import type { Token } from '../model/syntax';
 import type { Span } from '../model/span';
 import { finding, type Finding } from '../analysis/findings';
 import { compact } from './compact';
+import { utf8Bytes } from './utf8';
 
 /**
  * iptables' argument buffer holds 1024 bytes including the terminating NUL, so an argument may be
@@ -19,14 +20,6 @@ export const MAX_LINE_TOKENS = 255 - 1 - 3;
 export interface LexResult {
   readonly tokens: Token[];
   readonly problems: Finding[];
-}
-
-/** UTF-8 length of one UTF-16 code unit; a surrogate half counts 2, so a pair counts 4. */
-function utf8Bytes(code: number): number {
-  if (code < 0x80) return 1;
-  if (code < 0x800) return 2;
-  if (code >= 0xd800 && code <= 0xdfff) return 2;
-  return 3;
 }
 
 /**

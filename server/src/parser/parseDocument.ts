@@ -11,6 +11,7 @@ import { parseChainLine, parseComment, parseTableLine } from './parseLine';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
 import { Problems } from './problems';
 import { LineCursor, countLines } from './splitLines';
+import { utf8Length } from './utf8';
 
 /** Everything derived from one version of a document's text; built once and shared by every feature. */
 export interface ParsedDocument {
@@ -96,15 +97,6 @@ function failedParse(text: string, error: unknown): ParsedDocument {
       ),
     ],
   };
-}
-
-function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
-  }
-  return n;
 }
 
 /** The restore loop of iptables-restore (legacy iptables-restore.c and nft xtables-restore.c), one line at a time. */
