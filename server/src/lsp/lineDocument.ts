@@ -5,6 +5,7 @@ import type {
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-textdocument';
 import type { LineSource } from '../parser/lineStarts';
+import { LineCursor } from '../parser/splitLines';
 
 /** Above this many new lines, splice in pieces (a spread of that many arguments overflows the stack). */
 const maxSpreadLines = 10_000;
@@ -26,47 +27,23 @@ export function splitKeepingBreaks(text: string): string[] {
   return split.lines;
 }
 
-/**
- * {@link splitKeepingBreaks} in steps, so a big document can be split between other work. Most dumps
- * have no carriage return at all: then the native indexOf finds the breaks (a character loop over a
- * 49 MB dump held the event loop for 0.4 s).
- */
+/** {@link splitKeepingBreaks} in steps, so a big document can be split between other work. */
 class LineSplitter {
   readonly lines: string[] = [];
-  private start = 0;
-  private readonly plain: boolean;
+  private readonly cursor: LineCursor;
 
   constructor(private readonly text: string) {
-    this.plain = !text.includes('\r');
+    this.cursor = new LineCursor(text);
   }
 
   /** Splits at most `count` more lines; true when the whole text is split. */
   next(count: number): boolean {
-    const { text, lines } = this;
-    let start = this.start;
-    if (start < 0) return true;
+    const cursor = this.cursor;
     for (let n = 0; n < count; n++) {
-      let end = -1;
-      if (this.plain) {
-        const at = text.indexOf('\n', start);
-        if (at >= 0) end = at + 1;
-      } else {
-        for (let i = start; i < text.length; i++) {
-          const code = text.charCodeAt(i);
-          if (code === 0x0a) end = i + 1;
-          else if (code === 0x0d) end = text.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
-          if (end >= 0) break;
-        }
-      }
-      if (end < 0) {
-        lines.push(text.slice(start));
-        this.start = -1;
-        return true;
-      }
-      lines.push(text.slice(start, end));
-      start = end;
+      if (!cursor.advance()) return true;
+      this.lines.push(this.text.slice(cursor.start, cursor.nextStart));
+      if (!cursor.hasNewline) return true;
     }
-    this.start = start;
     return false;
   }
 }
