@@ -13,21 +13,35 @@ import { randomBytes } from 'node:crypto';
  * the output buffer in one step.
  *
  * Anything unusual — a lone UTF-16 surrogate escape, a control character inside a string, a long
- * object key, an unknown escape — makes {@link finish} parse the raw bytes with `JSON.parse`
- * instead, so the result (or the error) is always what `JSON.parse` gives.
+ * object key, an unknown escape — makes {@link finish} parse the body with `JSON.parse` instead, so
+ * the result (or the error) is always what `JSON.parse` gives.
+ *
+ * The raw bytes are not kept for that fallback: keeping them held a second copy of the body (and
+ * every chunk Node read it into stayed allocated, so each read faulted in fresh pages). When the
+ * fallback is needed, an equivalent body is rebuilt instead: the skeleton as received, each long
+ * literal decoded so far written back as JSON, the escape in progress as it came, then the rest.
  */
 export class StreamingJsonBody {
-  /** Raw bytes as received, for the `JSON.parse` fallback. */
-  private readonly raw: Uint8Array[] = [];
+  /** Once decoding gave up: a body JSON.parse reads as it would read the received one. */
+  private rebuilt: Uint8Array[] | undefined;
   /** Unescaped UTF-8 of the long string literals, back to back. */
   private readonly out: Buffer;
   private outLength = 0;
+  /** A byte of `out` is not ASCII (then it is decoded as UTF-8, else as the faster Latin-1). */
+  private nonAscii = false;
   /** The message with every long literal replaced by a placeholder; grows as needed. */
   private skeleton = Buffer.allocUnsafe(4096);
   private skeletonLength = 0;
-  /** Where each long literal's text lies in `out`, by placeholder number. */
-  private readonly literals: { start: number; end: number }[] = [];
-  private fallback = false;
+  /**
+   * Each long literal by placeholder number: where its text lies in `out`, and where its placeholder
+   * lies in the skeleton (between the quotes).
+   */
+  private readonly literals: {
+    start: number;
+    end: number;
+    skeletonStart: number;
+    skeletonEnd: number;
+  }[] = [];
 
   private inString = false;
   /** Skeleton offset just after the opening quote of the current literal. */
@@ -41,6 +55,11 @@ export class StreamingJsonBody {
   private hexValue = 0;
   /** A high surrogate from `\uD8xx` waiting for its low half. */
   private highSurrogate = 0;
+  /**
+   * The raw bytes of the escape in progress in a diverted literal (with a waiting high surrogate's
+   * `\uD8xx` before it), for the rebuilt body: they have not reached `out` yet.
+   */
+  private readonly pending: number[] = [];
   /** A backslash in a literal that is still in the skeleton: the literal may not be diverted yet. */
   private skeletonEscape = false;
 
@@ -58,8 +77,10 @@ export class StreamingJsonBody {
   }
 
   write(chunk: Uint8Array): void {
-    this.raw.push(chunk);
-    if (this.fallback) return;
+    if (this.rebuilt) {
+      this.rebuilt.push(chunk);
+      return;
+    }
     for (let i = 0; i < chunk.length; i++) {
       if (this.diverted) {
         if (this.escape === 'none' && this.highSurrogate === 0) {
@@ -67,7 +88,7 @@ export class StreamingJsonBody {
           if (i === chunk.length) return;
         }
         if (!this.unescapeByte(chunk[i]!)) {
-          this.fallback = true;
+          this.giveUp(chunk.subarray(i));
           return;
         }
         continue;
@@ -92,11 +113,11 @@ export class StreamingJsonBody {
         this.inString = false;
       } else if (byte < 0x20) {
         // A raw control character is not JSON: let JSON.parse report it.
-        this.fallback = true;
+        this.giveUp(chunk.subarray(i + 1));
         return;
       } else if (this.skeletonLength - this.literalStart >= this.longLiteral) {
         if (!this.divert()) {
-          this.fallback = true;
+          this.giveUp(chunk.subarray(i + 1));
           return;
         }
       }
@@ -113,6 +134,7 @@ export class StreamingJsonBody {
     let o = this.outLength;
     let i = from;
     const n = chunk.length;
+    let bits = 0;
     while (i < n) {
       const b = chunk[i]!;
       if (b === 0x5c) {
@@ -124,30 +146,61 @@ export class StreamingJsonBody {
         continue;
       }
       if (b === 0x22 || b < 0x20) break;
+      bits |= b;
       out[o++] = b;
       i++;
     }
+    if (bits >= 0x80) this.nonAscii = true;
     this.outLength = o;
     return i;
   }
 
   /** The decoded message; throws what `JSON.parse` throws on a malformed body. */
   finish(): unknown {
-    if (this.fallback || this.inString || this.diverted) return this.parseRaw();
+    if (this.rebuilt || this.inString || this.diverted) return this.parseRebuilt();
     let message: unknown;
     try {
       message = JSON.parse(this.skeleton.toString('utf8', 0, this.skeletonLength));
     } catch {
-      // Malformed: the error should be the one the whole body gives.
-      return this.parseRaw();
+      // Malformed: the error should be the kind the whole body gives.
+      return this.parseRebuilt();
     }
     if (this.literals.length === 0) return message;
     const filled = this.fill(message);
-    return filled === unfillable ? this.parseRaw() : filled;
+    return filled === unfillable ? this.parseRebuilt() : filled;
   }
 
-  private parseRaw(): unknown {
-    return JSON.parse(Buffer.concat(this.raw).toString('utf8'));
+  private parseRebuilt(): unknown {
+    this.giveUp(new Uint8Array(0));
+    return JSON.parse(Buffer.concat(this.rebuilt!).toString('utf8'));
+  }
+
+  /**
+   * Stops decoding: from here on the body is collected as an equivalent of what was received, for
+   * `JSON.parse` at the end. `rest` is the part of the current chunk not decoded yet.
+   */
+  private giveUp(rest: Uint8Array): void {
+    if (this.rebuilt) return;
+    const parts: Uint8Array[] = [];
+    let from = 0;
+    for (const literal of this.literals) {
+      parts.push(this.skeleton.subarray(from, literal.skeletonStart));
+      parts.push(this.asJsonContent(literal.start, literal.end));
+      from = literal.skeletonEnd;
+    }
+    parts.push(this.skeleton.subarray(from, this.skeletonLength));
+    if (this.diverted) {
+      parts.push(this.asJsonContent(this.divertedStart, this.outLength));
+      parts.push(Uint8Array.from(this.pending));
+    }
+    parts.push(rest);
+    this.rebuilt = parts;
+  }
+
+  /** Decoded text of `out` written back as the inside of a JSON string literal. */
+  private asJsonContent(start: number, end: number): Buffer {
+    const json = JSON.stringify(this.out.toString('utf8', start, end));
+    return Buffer.from(json.slice(1, -1), 'utf8');
   }
 
   private toSkeleton(byte: number): void {
@@ -159,14 +212,24 @@ export class StreamingJsonBody {
     this.skeleton[this.skeletonLength++] = byte;
   }
 
-  /** Moves the current literal's text so far from the skeleton into `out`, unescaped. */
+  /**
+   * Moves the current literal's text so far from the skeleton into `out`, unescaped. When that fails
+   * the literal stays in the skeleton as it came.
+   */
   private divert(): boolean {
     const from = this.literalStart;
     const to = this.skeletonLength;
     this.skeletonLength = from;
     this.diverted = true;
     this.divertedStart = this.outLength;
-    for (let i = from; i < to; i++) if (!this.unescapeByte(this.skeleton[i]!)) return false;
+    for (let i = from; i < to; i++) {
+      if (this.unescapeByte(this.skeleton[i]!)) continue;
+      this.skeletonLength = to;
+      this.diverted = false;
+      this.outLength = this.divertedStart;
+      this.pending.length = 0;
+      return false;
+    }
     return true;
   }
 
@@ -174,25 +237,29 @@ export class StreamingJsonBody {
   private unescapeByte(byte: number): boolean {
     switch (this.escape) {
       case 'none':
-        if (this.highSurrogate !== 0) return false; // `\uD8xx` not followed by `\uDCxx`
         if (byte === 0x5c) {
           this.escape = 'backslash';
+          this.pending.push(byte);
           return true;
         }
+        if (this.highSurrogate !== 0) return false; // `\uD8xx` not followed by `\uDCxx`
         if (byte === 0x22) return this.endDiverted();
         if (byte < 0x20) return false;
+        if (byte >= 0x80) this.nonAscii = true;
         this.out[this.outLength++] = byte;
         return true;
       case 'backslash': {
-        this.escape = 'none';
         const simple = simpleEscapes[byte];
         if (simple !== undefined) {
           if (this.highSurrogate !== 0) return false;
+          this.escape = 'none';
+          this.pending.length = 0;
           this.out[this.outLength++] = simple;
           return true;
         }
         if (byte !== 0x75 /* u */) return false;
         this.escape = 'unicode';
+        this.pending.push(byte);
         this.hexDigits = 0;
         this.hexValue = 0;
         return true;
@@ -200,10 +267,19 @@ export class StreamingJsonBody {
       case 'unicode': {
         const digit = hexDigit(byte);
         if (digit < 0) return false;
-        this.hexValue = this.hexValue * 16 + digit;
-        if (++this.hexDigits < 4) return true;
+        const value = this.hexValue * 16 + digit;
+        if (this.hexDigits < 3) {
+          this.hexDigits++;
+          this.hexValue = value;
+          this.pending.push(byte);
+          return true;
+        }
+        if (!this.codeUnit(value)) return false;
         this.escape = 'none';
-        return this.codeUnit(this.hexValue);
+        // A high surrogate waits for its low half with its escape still pending.
+        if (this.highSurrogate !== 0) this.pending.push(byte);
+        else this.pending.length = 0;
+        return true;
       }
     }
   }
@@ -228,6 +304,7 @@ export class StreamingJsonBody {
 
   private writeCodePoint(cp: number): void {
     const out = this.out;
+    if (cp >= 0x80) this.nonAscii = true;
     if (cp < 0x80) {
       out[this.outLength++] = cp;
     } else if (cp < 0x800) {
@@ -248,9 +325,16 @@ export class StreamingJsonBody {
   /** The closing quote of a diverted literal: its placeholder goes into the skeleton. */
   private endDiverted(): boolean {
     if (this.highSurrogate !== 0) return false;
-    this.literals.push({ start: this.divertedStart, end: this.outLength });
-    for (const byte of Buffer.from(`${this.placeholder}${this.literals.length - 1}"`, 'latin1'))
+    const skeletonStart = this.skeletonLength;
+    for (const byte of Buffer.from(`${this.placeholder}${this.literals.length}`, 'latin1'))
       this.toSkeleton(byte);
+    this.literals.push({
+      start: this.divertedStart,
+      end: this.outLength,
+      skeletonStart,
+      skeletonEnd: this.skeletonLength,
+    });
+    this.toSkeleton(0x22);
     this.diverted = false;
     this.inString = false;
     return true;
@@ -261,7 +345,8 @@ export class StreamingJsonBody {
     if (typeof value === 'string') {
       if (!value.startsWith(this.placeholderText)) return value;
       const literal = this.literals[Number(value.slice(this.placeholderText.length))];
-      return literal ? this.out.toString('utf8', literal.start, literal.end) : value;
+      if (!literal) return value;
+      return this.out.toString(this.nonAscii ? 'utf8' : 'latin1', literal.start, literal.end);
     }
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {

@@ -38,6 +38,14 @@ function jsonParse(body: Buffer): unknown {
   }
 }
 
+/** JSON with every non-ASCII UTF-16 code unit written as a `\uXXXX` escape. */
+function asciiOnlyJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Strings full of what JSON escapes: quotes, backslashes, controls, non-ASCII, astral and lone surrogates. */
 const trickyString = fc
   .array(
@@ -69,6 +77,9 @@ describe('StreamingJsonBody (big LSP bodies decoded as they arrive)', function (
       ([value, offsets, longLiteral]) => {
         const body = Buffer.from(JSON.stringify(value), 'utf8');
         assert.deepStrictEqual(decode(body, offsets, longLiteral), jsonParse(body));
+        // As an encoder that writes ASCII only sends it: astral characters become surrogate pairs.
+        const ascii = Buffer.from(asciiOnlyJson(value), 'utf8');
+        assert.deepStrictEqual(decode(ascii, offsets, longLiteral), jsonParse(ascii));
       },
     );
   });
