@@ -9,6 +9,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { serverNodeFlags } from '../../common/serverFlags';
 
 const root = path.resolve(__dirname, '..', '..');
 /** USER_HZ is 100 on every Linux architecture Node runs on, so a clock tick is 10 ms. */
@@ -32,10 +33,11 @@ interface DiagnosticsWaiter {
 }
 
 /**
- * A benchmark LSP client: spawns `node dist/server.js --stdio` and speaks JSON-RPC to it, as Neovim
- * or VS Code would. It records when diagnostics for a version arrive, answers workspace/configuration
- * with the given settings (empty = the server's defaults) and window/workDoneProgress/create with
- * null, and counts the progress and window/showMessage notifications it receives.
+ * A benchmark LSP client: spawns `node dist/server.js --stdio` (with the Node flags VS Code's client
+ * passes, `serverNodeFlags`) and speaks JSON-RPC to it, as Neovim or VS Code would. It records when
+ * diagnostics for a version arrive, answers workspace/configuration with the given settings (empty =
+ * the server's defaults) and window/workDoneProgress/create with null, and counts the progress and
+ * window/showMessage notifications it receives.
  */
 export class LspSession {
   readonly process: ChildProcess;
@@ -48,7 +50,7 @@ export class LspSession {
   private stderr = '';
 
   constructor(private readonly settings: unknown = {}) {
-    this.process = spawn(process.execPath, [serverBundle, '--stdio'], {
+    this.process = spawn(process.execPath, [...serverNodeFlags, serverBundle, '--stdio'], {
       cwd: root,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -7,6 +7,7 @@ import type { NativeResult } from './nativeBench';
 import type { OpenResult } from './openBench';
 import type { ParseResult } from './parseBench';
 import type { LatencyResult, TraceResult } from './requestBench';
+import { serverNodeFlags } from '../../common/serverFlags';
 import { fitExponent, growthVerdict } from './stats';
 
 /** Everything one `npm run bench` measured. */
@@ -59,7 +60,7 @@ function machineSection(r: SuiteResults): string[] {
 
 function openSection(r: SuiteResults): string[] {
   const out = [
-    '### 1. Open → diagnostics (fresh `dist/server.js --stdio` per run) vs `iptables-nft-restore --test`',
+    `### 1. Open → diagnostics (fresh \`node ${serverNodeFlags.join(' ')} dist/server.js --stdio\` per run, the flags VS Code's client passes) vs \`iptables-nft-restore --test\``,
     '',
     '| dump | lines | MB | ours: didOpen → diagnostics (server CPU) | ours: server peak RSS | nft --test: wall (CPU) | nft: peak RSS | wall ours/nft | CPU ours/nft | memory ours/nft | diagnostics |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

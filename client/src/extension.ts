@@ -5,6 +5,7 @@ import { CloseAction, ErrorAction, LanguageClient, TransportKind } from 'vscode-
 import { registerCommands } from './commands';
 import { CrashPolicy } from './crashPolicy';
 import { registerTraceUi } from './trace/traceCommands';
+import { serverNodeFlags } from '../../common/serverFlags';
 
 let client: LanguageClient | undefined;
 
@@ -24,11 +25,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    run: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: [...serverNodeFlags] },
+    },
     debug: {
       module: serverModule,
       transport: TransportKind.ipc,
-      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+      options: { execArgv: [...serverNodeFlags, '--nolazy', '--inspect=6019'] },
     },
   };
   const crashPolicy = new CrashPolicy(maxCrashes, crashWindowMs);

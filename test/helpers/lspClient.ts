@@ -7,6 +7,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { serverNodeFlags } from '../../common/serverFlags';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -43,8 +44,14 @@ export class LspTestClient {
   constructor() {
     const useDist = process.env.IPL_SERVER === 'dist';
     const args = useDist
-      ? [path.join(root, 'dist', 'server.js'), '--stdio']
-      : ['--require', require.resolve('tsx/cjs'), path.join(root, 'server', 'src', 'main.ts'), '--stdio'];
+      ? [...serverNodeFlags, path.join(root, 'dist', 'server.js'), '--stdio']
+      : [
+          ...serverNodeFlags,
+          '--require',
+          require.resolve('tsx/cjs'),
+          path.join(root, 'server', 'src', 'main.ts'),
+          '--stdio',
+        ];
     this.process = spawn(process.execPath, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createMessageConnection(

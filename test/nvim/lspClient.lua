@@ -46,7 +46,7 @@ local ok, err = pcall(function()
   local buf = vim.api.nvim_get_current_buf()
   local client_id = vim.lsp.start_client({
     name = 'iptables-lens',
-    cmd = { 'node', job.server, '--stdio' },
+    cmd = job.cmd,
     root_dir = job.root,
     on_exit = function(code) if code ~= 0 then fail('server exit ' .. code) end end,
   })

@@ -6,9 +6,12 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { serverNodeFlags } from '../../common/serverFlags';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const serverPath = path.join(repoRoot, 'dist', 'server.js');
+/** How Neovim starts the server: as the README's set-up does, with the extension's Node flags. */
+const serverCommand = ['node', ...serverNodeFlags, serverPath, '--stdio'];
 
 export interface NvimRequest {
   readonly method: string;
@@ -48,7 +51,7 @@ export function runNvim(fileName: string, text: string, requests: NvimRequest[] 
   fs.writeFileSync(file, text);
   fs.writeFileSync(
     jobFile,
-    JSON.stringify({ file, server: serverPath, root: dir, requests, timeout: 10_000 }),
+    JSON.stringify({ file, cmd: serverCommand, root: dir, requests, timeout: 10_000 }),
   );
   return new Promise((resolve, reject) => {
     const child = spawn(
