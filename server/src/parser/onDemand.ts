@@ -11,8 +11,8 @@ import { readCommandLine, type CommandBlock } from './readCommandLine';
  * node dump that is half a gigabyte, and building it costs more in garbage collection than parsing
  * does. Above the size limit nothing needs every rule at once — the syntax checks run while the line
  * is read, the Istio checks read a handful of chains, editor features read the lines they are asked
- * about — so a plain `-A` line that read without a problem keeps only its line number, its text and
- * what the ruleset needs at once (table, chain, jump, address families). Everything else is read
+ * about — so a plain `-A` line that read without a problem keeps only its line number, where its text
+ * lies in the document and what the ruleset needs at once (table, chain, jump, address families). Everything else is read
  * again from the text on first use, by the same code as the first time, and remembered for a while.
  */
 
@@ -38,7 +38,11 @@ export class OnDemandStore {
   /** The name {@link shared} returned last. */
   private last = '';
 
-  constructor(private readonly capacity = REMEMBERED_LINES) {}
+  /** `text` is the whole document the kept lines are read from again. */
+  constructor(
+    readonly text: string,
+    private readonly capacity = REMEMBERED_LINES,
+  ) {}
 
   /** Reads a kept line again (the handle remembers the result) and forgets the oldest remembered one. */
   read(kept: OnDemandCommandLine): CommandLine {
@@ -87,7 +91,8 @@ export interface OnDemandBlock extends CommandBlock {
 }
 
 /**
- * A `-A` line kept by number and text. `kind`, `line`, `verb` and `rule` are its own; the tokens, the
+ * A `-A` line kept by number and by where its text lies in the document (a slice of the line per
+ * handle cost 32 bytes more each). `kind`, `line`, `verb` and `rule` are its own; the tokens, the
  * chain token and the counters come from the line read again.
  */
 export class OnDemandCommandLine implements CommandLine {
@@ -98,10 +103,14 @@ export class OnDemandCommandLine implements CommandLine {
   readonly chainEnd: number;
   private remembered: CommandLine | undefined;
 
-  /** `read` is the node just read from `text`; only the facts listed on {@link OnDemandRule} are kept. */
+  /**
+   * `read` is the node just read from the line's text, which is the `length` characters at `start` in
+   * the store's document; only the facts listed on {@link OnDemandRule} are kept.
+   */
   constructor(
     readonly line: number,
-    readonly text: string,
+    private readonly start: number,
+    private readonly length: number,
     readonly block: OnDemandBlock,
     read: CommandLine & { readonly rule: Rule },
   ) {
@@ -115,12 +124,16 @@ export class OnDemandCommandLine implements CommandLine {
   get kind(): 'command' {
     return 'command';
   }
+  /** The line's text as it was read. */
+  get text(): string {
+    return this.block.store.text.slice(this.start, this.start + this.length);
+  }
   get span(): Span {
-    return { line: this.line, start: 0, end: this.text.length };
+    return { line: this.line, start: 0, end: this.length };
   }
   get counters(): Counters | undefined {
     // Checked on the text first: inlay hints ask every line whether it has counters.
-    return this.text.charCodeAt(0) === 0x5b ? this.full().counters : undefined;
+    return this.block.store.text.charCodeAt(this.start) === 0x5b ? this.full().counters : undefined;
   }
   get tokens(): readonly Token[] {
     return this.full().tokens;

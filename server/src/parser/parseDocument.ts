@@ -118,13 +118,15 @@ class DocumentParser {
   private openBlock: CommandBlock & { readonly store?: OnDemandStore } = { table: '', family: 4 };
   /** Set for an on-demand parse (see ParseOptions.onDemand). */
   private readonly store: OnDemandStore | undefined;
+  /** Where the line being parsed starts in the text (an on-demand handle keeps it). */
+  private lineStart = 0;
 
   constructor(
     private readonly text: string,
     private readonly options: ParseOptions,
   ) {
     this.documentFamily = options.family;
-    this.store = options.onDemand ? new OnDemandStore() : undefined;
+    this.store = options.onDemand ? new OnDemandStore(text) : undefined;
     if (this.store) this.store.declaredName = (name) => this.builder.declaredName(name);
   }
 
@@ -137,6 +139,7 @@ class DocumentParser {
     for (let text = lines.next(); text !== undefined; text = lines.next()) {
       const i = lines.line;
       this.lengths[i] = text.length;
+      this.lineStart = lines.start;
       lastText = text;
       this.line(text, i, lines.hasNewline, lines.crlf);
       if ((i & yieldEveryLines) === yieldEveryLines) {
@@ -480,9 +483,11 @@ class DocumentParser {
     const node = read.value;
     if (block.store && node.verb === 'append' && node.rule && this.problems.list.length === problemsBefore) {
       // A clean `-A` line of a big document: keep a handle, read the line again when asked.
+      // `text` is the line, cut at a NUL if it has one: the handle keeps where it lies.
       const kept = new OnDemandCommandLine(
         i,
-        text,
+        this.lineStart,
+        text.length,
         block as OnDemandBlock,
         node as CommandLine & { rule: Rule },
       );

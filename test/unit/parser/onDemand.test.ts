@@ -80,12 +80,13 @@ describe('on-demand parse (ParseOptions.onDemand)', () => {
 
   it('Should forget the oldest re-read line when its store is full, and read it again on the next use', () => {
     const text = '-A INPUT -s 10.0.0.1/32 -j ACCEPT';
-    const store = new OnDemandStore(2);
+    // Three handles on the same text, each as if it were on another line.
+    const store = new OnDemandStore(text, 2);
     const block = { table: 'filter', family: 4 as const, store };
     const handles = [0, 1, 2].map((line) => {
       const read = readCommandLine(text, line, block, new Problems());
       assert.ok(read.ok && read.value.rule);
-      return new OnDemandCommandLine(line, text, block, { ...read.value, rule: read.value.rule });
+      return new OnDemandCommandLine(line, 0, text.length, block, { ...read.value, rule: read.value.rule });
     });
     const first = handles[0]!.rule.source;
     void handles[1]!.rule.source;
