@@ -6,6 +6,7 @@ import {
   type Connection,
 } from 'vscode-languageserver/node';
 import { startServer } from './server';
+import { stdinChunks } from './lsp/stdinChunks';
 import { StdioMessageReader } from './lsp/stdioReader';
 
 const connection = createTransportConnection();
@@ -27,9 +28,10 @@ startServer(connection);
  */
 function createTransportConnection(): Connection {
   if (!process.argv.slice(2).includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const stdin = stdinChunks();
   const created = createConnection(
     ProposedFeatures.all,
-    new StdioMessageReader(process.stdin),
+    new StdioMessageReader(stdin),
     new StreamMessageWriter(process.stdout),
   );
   let shutdownReceived = false;
@@ -37,8 +39,8 @@ function createTransportConnection(): Connection {
     shutdownReceived = true;
   });
   const exitWithClient = (): never => process.exit(shutdownReceived ? 0 : 1);
-  process.stdin.on('end', exitWithClient);
-  process.stdin.on('close', exitWithClient);
+  stdin.on('end', exitWithClient);
+  stdin.on('close', exitWithClient);
   // Anything written to stdout would corrupt the protocol stream.
   console.log = (...args: unknown[]) => created.console.log(format(...args));
   console.info = (...args: unknown[]) => created.console.info(format(...args));

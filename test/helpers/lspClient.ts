@@ -12,6 +12,22 @@ import { serverNodeFlags } from '../../common/serverFlags';
 const root = path.resolve(__dirname, '..', '..');
 
 /**
+ * Node's arguments for a `--stdio` server: the bundle when IPL_SERVER=dist, else the sources through
+ * tsx; with the Node flags every client passes (common/serverFlags.ts).
+ */
+export function serverArgs(): string[] {
+  return process.env.IPL_SERVER === 'dist'
+    ? [...serverNodeFlags, path.join(root, 'dist', 'server.js'), '--stdio']
+    : [
+        ...serverNodeFlags,
+        '--require',
+        require.resolve('tsx/cjs'),
+        path.join(root, 'server', 'src', 'main.ts'),
+        '--stdio',
+      ];
+}
+
+/**
  * A minimal but real LSP client: it spawns the language server as a separate process talking
  * JSON-RPC over stdio — the same transport Neovim uses — so tests exercise the wire protocol, not
  * function calls. By default it runs the TypeScript sources through tsx; set IPL_SERVER=dist to test
@@ -42,17 +58,7 @@ export class LspTestClient {
   private versions = new Map<string, number>();
 
   constructor() {
-    const useDist = process.env.IPL_SERVER === 'dist';
-    const args = useDist
-      ? [...serverNodeFlags, path.join(root, 'dist', 'server.js'), '--stdio']
-      : [
-          ...serverNodeFlags,
-          '--require',
-          require.resolve('tsx/cjs'),
-          path.join(root, 'server', 'src', 'main.ts'),
-          '--stdio',
-        ];
-    this.process = spawn(process.execPath, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, serverArgs(), { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createMessageConnection(
       new StreamMessageReader(this.process.stdout!),

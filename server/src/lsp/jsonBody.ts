@@ -76,9 +76,10 @@ export class StreamingJsonBody {
     this.out = Buffer.allocUnsafe(length);
   }
 
+  /** The next bytes of the body; `chunk` is not kept (its owner may fill it again). */
   write(chunk: Uint8Array): void {
     if (this.rebuilt) {
-      this.rebuilt.push(chunk);
+      this.rebuilt.push(Uint8Array.from(chunk));
       return;
     }
     for (let i = 0; i < chunk.length; i++) {
@@ -193,7 +194,7 @@ export class StreamingJsonBody {
       parts.push(this.asJsonContent(this.divertedStart, this.outLength));
       parts.push(Uint8Array.from(this.pending));
     }
-    parts.push(rest);
+    parts.push(Uint8Array.from(rest));
     this.rebuilt = parts;
   }
 

@@ -27,7 +27,11 @@ export class StdioMessageReader extends AbstractMessageReader {
   private streamed: StreamingJsonBody | undefined;
   private chunks: Uint8Array[] = [];
 
-  constructor(private readonly readable: NodeJS.ReadableStream) {
+  /**
+   * `readable` emits the bytes as `data` events; a chunk may be a view of a buffer the source fills
+   * again after the handler returns (see stdinChunks), so whatever is kept is copied.
+   */
+  constructor(private readonly readable: NodeJS.EventEmitter) {
     super();
   }
 
@@ -67,7 +71,7 @@ export class StdioMessageReader extends AbstractMessageReader {
       at += take;
       this.received += take;
       if (this.streamed) this.streamed.write(part);
-      else this.chunks.push(part);
+      else this.chunks.push(Buffer.from(part));
       if (this.received === this.bodyLength) this.deliver();
     }
   }

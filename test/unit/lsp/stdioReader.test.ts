@@ -1,11 +1,15 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Message } from 'vscode-languageserver/node';
 import { StreamingJsonBody } from '../../../server/src/lsp/jsonBody';
 import { StdioMessageReader } from '../../../server/src/lsp/stdioReader';
 import { checkProperty, runLabel } from '../../helpers/fuzzConfig';
-import { LspTestClient } from '../../helpers/lspClient';
+import { LspTestClient, serverArgs } from '../../helpers/lspClient';
 
 /** `bytes` cut into pieces at the given offsets (sorted, deduplicated, inside the buffer). */
 function cut(bytes: Buffer, offsets: readonly number[]): Buffer[] {
@@ -229,5 +233,102 @@ describe('A big didOpen over the real --stdio connection', function () {
       await unknownOptions('file:///lone.rules', dump('-A INPUT --lone-\ud800 -j ACCEPT')),
       [[filler.length + 2, '-A INPUT --lone-\ud800'.length, 'unknown option "--lone-\ud800"']],
     );
+  });
+});
+
+describe('The --stdio transport (stdin read into one reused buffer, or by Node for a file)', function () {
+  this.timeout(60_000);
+
+  /** Servers a test started; one left running by a failed test would keep mocha from exiting. */
+  const started: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of started.splice(0)) child.kill();
+  });
+
+  function framed(...messages: unknown[]): Buffer {
+    return Buffer.concat(
+      messages.map((m) => {
+        const body = Buffer.from(JSON.stringify(m), 'utf8');
+        return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+      }),
+    );
+  }
+
+  const initialize = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { processId: null, rootUri: null, capabilities: {} },
+  };
+  const shutdown = { jsonrpc: '2.0', id: 2, method: 'shutdown' };
+
+  /**
+   * A server on a pipe. `send` writes messages in 7-byte pieces a few milliseconds apart, so the
+   * server reads a message in many reads into its one buffer: a piece it kept without copying would
+   * be overwritten by the next.
+   */
+  function startServer(): {
+    send: (...messages: unknown[]) => Promise<void>;
+    output: (pattern: RegExp) => Promise<void>;
+    endInput: () => Promise<number | null>;
+  } {
+    const child = spawn(process.execPath, serverArgs(), { stdio: ['pipe', 'pipe', 'pipe'] });
+    started.push(child);
+    let stdout = '';
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    return {
+      send: async (...messages) => {
+        const bytes = framed(...messages);
+        for (let at = 0; at < bytes.length; at += 7) {
+          child.stdin.write(bytes.subarray(at, at + 7));
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+      },
+      output: async (pattern) => {
+        const deadline = Date.now() + 20_000;
+        while (!pattern.test(stdout)) {
+          if (child.exitCode !== null) assert.fail(`server exited ${child.exitCode}; stdout: ${stdout}`);
+          if (Date.now() > deadline) assert.fail(`no ${pattern} from the server; stdout: ${stdout}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      },
+      endInput: () => {
+        child.stdin.end();
+        return closed;
+      },
+    };
+  }
+
+  it('Should answer over a pipe and exit 0 when stdin ends after shutdown', async function () {
+    const server = startServer();
+    await server.send(initialize);
+    await server.output(/"id":1,"result":\{"capabilities"/);
+    // The server is up and waiting now, so each piece of this message is a read of its own.
+    await server.send(shutdown);
+    await server.output(/"id":2,"result":null/);
+    assert.strictEqual(await server.endInput(), 0);
+  });
+
+  it('Should exit 1 when stdin ends without a shutdown', async function () {
+    const server = startServer();
+    await server.send(initialize);
+    await server.output(/"id":1,"result":\{"capabilities"/);
+    assert.strictEqual(await server.endInput(), 1);
+  });
+
+  it('Should read a file on stdin to its end, which cannot be read into a reused buffer', async function () {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ipl-stdin-')), 'in.jsonrpc');
+    fs.writeFileSync(file, framed(initialize));
+    const fd = fs.openSync(file, 'r');
+    const child = spawn(process.execPath, serverArgs(), { stdio: [fd, 'pipe', 'pipe'] });
+    started.push(child);
+    fs.closeSync(fd);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    // The file ends without a shutdown: the server read to its end and left as a client would see.
+    assert.strictEqual(code, 1, stderr);
+    assert.strictEqual(stderr, '', 'nothing on stderr: no crash');
   });
 });

@@ -16,7 +16,11 @@ const networkGlobals = [/\bfetch\(/, /\bXMLHttpRequest\b/, /\bnew WebSocket\(/, 
  */
 const allowed: Readonly<Record<string, readonly string[]>> = {
   // The JSON-RPC transports: IPC between VS Code and the server runs over a pipe/socket.
-  net: ['node_modules/vscode-jsonrpc/lib/node/main.js'],
+  net: [
+    'node_modules/vscode-jsonrpc/lib/node/main.js',
+    // Wraps the inherited stdin descriptor (fd 0) to read it into one buffer; it opens no connection.
+    'server/src/lsp/stdinChunks.ts',
+  ],
   child_process: [
     // The client starts the bundled server (and may kill its process tree on exit).
     'node_modules/vscode-languageclient/lib/node/main.js',
