@@ -225,6 +225,9 @@ describe('Istio classification of the rendered fixtures', () => {
     ].join('\n');
     const analysis = analyzeIstio(parseDocument(text));
     assert.equal(analysis.contexts[0]?.kind, 'empty');
+    // One rule, even in a chain of its own, and the dump is no longer empty.
+    const withRule = text.replace('COMMIT', ':KEEP - [0:0]\n-A KEEP -j ACCEPT\nCOMMIT');
+    assert.notEqual(analyzeIstio(parseDocument(withRule)).contexts[0]?.kind, 'empty');
   });
 
   it('Should classify ztunnel-* chains as the pre-1.21 node-level layout', () => {
