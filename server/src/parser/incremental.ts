@@ -467,7 +467,13 @@ class RebasedCallers implements CallersMap {
     const current =
       !first || !table || table === first.table
         ? edges
-        : edges.map((e) => ({ ...e, table, rule: this.rulesByLine.get(e.rule.line) ?? e.rule }));
+        : edges.map((e) => ({
+            table,
+            from: e.from,
+            to: e.to,
+            goto: e.goto,
+            rule: this.rulesByLine.get(e.rule.line) ?? e.rule,
+          }));
     this.rebased.set(key, current);
     return current;
   }

@@ -96,11 +96,9 @@ export interface OnDemandBlock extends CommandBlock {
  * chain token and the counters come from the line read again.
  */
 export class OnDemandCommandLine implements CommandLine {
-  readonly verb: CommandVerb;
   readonly rule: OnDemandRule;
-  /** Columns of the chain operand (`-A NAME`), for navigation without re-reading the line. */
-  readonly chainStart: number;
-  readonly chainEnd: number;
+  /** Columns of the chain operand (`-A NAME`), for navigation without re-reading the line (packed). */
+  private readonly chainColumns: number;
   private remembered: CommandLine | undefined;
 
   /**
@@ -114,15 +112,21 @@ export class OnDemandCommandLine implements CommandLine {
     readonly block: OnDemandBlock,
     read: CommandLine & { readonly rule: Rule },
   ) {
-    this.verb = read.verb!;
     this.rule = new OnDemandRule(this, read.rule);
-    this.chainStart = read.chain!.span.start;
-    this.chainEnd = read.chain!.span.end;
+    this.chainColumns = packColumns(read.chain!.span);
   }
 
   // On the prototype, not a field of each of 330,000 handles.
   get kind(): 'command' {
     return 'command';
+  }
+  /** Only `-A` lines are kept (parseDocument's commandLine). */
+  get verb(): CommandVerb {
+    return 'append';
+  }
+  /** Where the chain operand is written. */
+  get chainSpan(): Span {
+    return unpackColumns(this.line, this.chainColumns);
   }
   /** The line's text as it was read. */
   get text(): string {
@@ -164,6 +168,21 @@ export class OnDemandCommandLine implements CommandLine {
   }
 }
 
+/**
+ * A kept line is shorter than this (parseDocument's commandLine keeps no longer one), so two of its
+ * columns pack into one small integer: a field per column on 330,000 handles and their rules was 5 MB.
+ */
+export const MAX_KEPT_LINE_LENGTH = 1 << 15;
+
+function packColumns(span: Span): number {
+  return (span.start << 15) | (span.end - span.start);
+}
+
+function unpackColumns(line: number, packed: number): Span {
+  const start = packed >>> 15;
+  return { line, start, end: start + (packed & (MAX_KEPT_LINE_LENGTH - 1)) };
+}
+
 /** Address families a rule's addresses and REJECT type use, as bits, for the family check at block end. */
 const USES_IPV4 = 1;
 const USES_IPV6 = 2;
@@ -198,8 +217,8 @@ export class OnDemandRule implements Rule {
   readonly chain: string;
   /** The name after `-j`/`-g`, and its columns. */
   readonly targetName: string | undefined;
-  private readonly targetStart: number;
-  private readonly targetEnd: number;
+  /** Where the target's name is written (packed), if there is a target. */
+  private readonly targetColumns: number;
   /** Family traits (bits above) and the target's kind as far as the ruleset needs it. */
   private readonly traits: number;
   /**
@@ -220,8 +239,7 @@ export class OnDemandRule implements Rule {
     this.chain = store.shared(rule.chain);
     const target = rule.target;
     this.targetName = target && store.shared(target.name);
-    this.targetStart = target?.nameToken.span.start ?? -1;
-    this.targetEnd = target?.nameToken.span.end ?? -1;
+    this.targetColumns = target ? packColumns(target.nameToken.span) : -1;
     const filter = computeDestinationFilter(rule);
     this.filterNetwork = (filter?.network ?? 0) | 0;
     this.filterMask = (filter?.mask ?? 0) | 0;
@@ -269,7 +287,7 @@ export class OnDemandRule implements Rule {
     const override = this.targetOverride;
     return {
       name,
-      span: { line: this.line, start: this.targetStart, end: this.targetEnd },
+      span: unpackColumns(this.line, this.targetColumns),
       isChain: override ? override.kind === 'chain' : (this.traits & JUMPS_TO_CHAIN) !== 0,
     };
   }
@@ -364,7 +382,7 @@ export function chainOperandOf(
   node: CommandLine,
 ): { readonly text: string; readonly span: Span } | undefined {
   if (node instanceof OnDemandCommandLine) {
-    return { text: node.rule.chain, span: { line: node.line, start: node.chainStart, end: node.chainEnd } };
+    return { text: node.rule.chain, span: node.chainSpan };
   }
   return node.chain;
 }

@@ -6,7 +6,7 @@ import type { TextEditData } from '../model/span';
 import { finding } from '../analysis/findings';
 import { findTable } from '../netfilter/tables';
 import { RulesetBuilder, checkChainName } from './buildRuleset';
-import { OnDemandCommandLine, OnDemandStore, type OnDemandBlock } from './onDemand';
+import { MAX_KEPT_LINE_LENGTH, OnDemandCommandLine, OnDemandStore, type OnDemandBlock } from './onDemand';
 import { parseChainLine, parseComment, parseTableLine } from './parseLine';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
 import { Problems } from './problems';
@@ -481,7 +481,13 @@ class DocumentParser {
       return;
     }
     const node = read.value;
-    if (block.store && node.verb === 'append' && node.rule && this.problems.list.length === problemsBefore) {
+    if (
+      block.store &&
+      node.verb === 'append' &&
+      node.rule &&
+      text.length < MAX_KEPT_LINE_LENGTH &&
+      this.problems.list.length === problemsBefore
+    ) {
       // A clean `-A` line of a big document: keep a handle, read the line again when asked.
       // `text` is the line, cut at a NUL if it has one: the handle keeps where it lies.
       const kept = new OnDemandCommandLine(

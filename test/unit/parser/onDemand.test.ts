@@ -3,7 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../../server/src/analysis/analyzer';
 import type { CommandLine } from '../../../server/src/model/syntax';
-import { OnDemandCommandLine, OnDemandRule, OnDemandStore } from '../../../server/src/parser/onDemand';
+import {
+  MAX_KEPT_LINE_LENGTH,
+  OnDemandCommandLine,
+  OnDemandRule,
+  OnDemandStore,
+  chainOperandOf,
+  targetNameOf,
+} from '../../../server/src/parser/onDemand';
 import { parseDocument, type ParsedDocument } from '../../../server/src/parser/parseDocument';
 import { Problems } from '../../../server/src/parser/problems';
 import { readCommandLine } from '../../../server/src/parser/readCommandLine';
@@ -76,6 +83,31 @@ describe('on-demand parse (ParseOptions.onDemand)', () => {
     const line = counted.tree.lines[2] as CommandLine;
     assert.ok(line instanceof OnDemandCommandLine);
     assert.deepStrictEqual([line.counters?.packets, line.counters?.bytes], [3n, 180n]);
+  });
+
+  it('Should keep a line of 32,768 characters or more whole, and give its spans as the full parse does', () => {
+    // A rule spread over 200,000 characters of blanks: valid, only too long for iptables-restore,
+    // and its target is written where two packed columns would overflow.
+    const long = `-A INPUT${' '.repeat(100_000)}-p tcp${'\t'.repeat(100_000)}-j KEEP`;
+    assert.ok(long.length >= MAX_KEPT_LINE_LENGTH);
+    const text = `*filter\n:INPUT ACCEPT [0:0]\n:KEEP - [0:0]\n${long}\n-A INPUT -j KEEP\nCOMMIT\n`;
+    const lazy = parseDocument(text, { onDemand: true });
+    const full = parseDocument(text);
+    assert.ok(!(lazy.tree.lines[3] instanceof OnDemandCommandLine), 'the long line is not a handle');
+    assert.ok(lazy.tree.lines[4] instanceof OnDemandCommandLine, 'the short one is');
+    for (const line of [3, 4]) {
+      const [a, b] = [lazy, full].map((doc) => doc.tree.lines[line] as CommandLine);
+      const operand = (node: CommandLine) => {
+        const chain = chainOperandOf(node);
+        return chain && { text: chain.text, span: chain.span };
+      };
+      assert.deepStrictEqual(operand(a!), operand(b!));
+      assert.deepStrictEqual(targetNameOf(a!.rule!), targetNameOf(b!.rule!));
+    }
+    assert.deepStrictEqual(
+      lazy.problems.map((p) => p.code),
+      full.problems.map((p) => p.code),
+    );
   });
 
   it('Should forget the oldest re-read line when its store is full, and read it again on the next use', () => {
