@@ -115,6 +115,12 @@ class ChainLineNode implements ChainLine {
   get span(): Span {
     return { line: this.line, start: 0, end: this.length };
   }
+
+  /** The fields of the ChainLine interface, as a plain node would serialise (tests compare parses so). */
+  toJSON(): ChainLine {
+    const { kind, line, name, nameSpan, policy, policySpan, counters, span } = this;
+    return { kind, line, name, nameSpan, policy, policySpan, counters, span };
+  }
 }
 
 /** `:CHAIN POLICY [p:b]` — name, policy word and optional counters; anything after is ignored. */
