@@ -1,6 +1,6 @@
 import type { Finding, FindingCode } from '../analysis/findings';
 import type { Rule } from '../model/rule';
-import type { JumpEdge, Ruleset, TableModel } from '../model/ruleset';
+import type { ChainModel, JumpEdge, Ruleset, TableModel } from '../model/ruleset';
 import type { ChangedLines } from '../model/span';
 import type { CommandLine, LineNode, TableLine } from '../model/syntax';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
@@ -353,7 +353,7 @@ class LineReparser {
       const rules = chain.rules.slice();
       rules[rules.indexOf(s.before)] = s.after;
       // The other chains are shared: a node dump's table holds 40,000 of them, too many to copy per keystroke.
-      const chains = new OverlayMap(table.chains, chain.name, { ...chain, rules });
+      const chains = new OverlayMap(table.chains, chain.name, withRules(chain, rules));
       tables[table.index] = { ...table, chains };
     }
     if (!this.familiesUnchanged(tables)) return undefined;
@@ -567,4 +567,14 @@ class OverlayMap<K, V> implements ReadonlyMap<K, V> {
  */
 export function keySourceOf<K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> {
   return map instanceof OverlayMap ? map.keySource : map;
+}
+
+/**
+ * A copy of a chain with other rules. The builder's chains read their declaration span and counters
+ * from the declaring line through getters on their class, so the copy keeps the prototype (a spread
+ * would drop those fields).
+ */
+function withRules(chain: ChainModel, rules: readonly Rule[]): ChainModel {
+  const copy = Object.create(Object.getPrototypeOf(chain) as object) as ChainModel;
+  return Object.assign(copy, chain, { rules });
 }
