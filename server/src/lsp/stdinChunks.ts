@@ -13,7 +13,8 @@ const readSize = 256 * 1024;
  * allocates little on the JavaScript heap rarely triggers, and the C allocator keeps the memory once
  * it has grown for them: the server's resident memory stayed 10–20 MB higher after opening the
  * 150,000-line benchmark dump. A `data` chunk here is a view of the shared buffer, valid until the
- * handler returns; a handler that keeps bytes copies them.
+ * handler returns; a handler that keeps bytes copies them. Reading starts when the first `data`
+ * handler is attached, so nothing is read before someone listens.
  *
  * A file or a terminal on stdin cannot be read this way; Node's stream reads it then.
  */
@@ -40,6 +41,13 @@ export function stdinChunks(): NodeJS.EventEmitter {
   } catch {
     return process.stdin;
   }
+  // Paused before the loop turns, so no read can happen before a reader listens.
+  socket.pause();
+  events.on('newListener', function startOnFirstReader(event: string | symbol) {
+    if (event !== 'data') return;
+    events.off('newListener', startOnFirstReader);
+    socket.resume();
+  });
   socket.on('error', (error) => events.emit('error', error));
   socket.on('end', () => events.emit('end'));
   socket.on('close', () => events.emit('close'));

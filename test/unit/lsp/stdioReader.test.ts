@@ -317,6 +317,28 @@ describe('The --stdio transport (stdin read into one reused buffer, or by Node f
     assert.strictEqual(await server.endInput(), 1);
   });
 
+  it('Should read nothing from stdin until a reader listens, so bytes sent early are not lost', async function () {
+    // A child that starts listening 300 ms after it opened stdin, while the parent has long sent.
+    const module = path.resolve(__dirname, '../../../server/src/lsp/stdinChunks.ts');
+    const script = `
+      const { stdinChunks } = require(${JSON.stringify(module)});
+      const stdin = stdinChunks();
+      let bytes = 0;
+      setTimeout(() => {
+        stdin.on('data', (chunk) => (bytes += chunk.length));
+        stdin.on('end', () => process.stdout.write(String(bytes)));
+      }, 300);`;
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    started.push(child);
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdin.end(Buffer.alloc(100_000, 0x61));
+    await new Promise((resolve) => child.on('close', resolve));
+    assert.strictEqual(stdout, '100000');
+  });
+
   it('Should read a file on stdin to its end, which cannot be read into a reused buffer', async function () {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ipl-stdin-')), 'in.jsonrpc');
     fs.writeFileSync(file, framed(initialize));
