@@ -184,3 +184,20 @@ export class LspTestClient {
     }
   }
 }
+
+/**
+ * One initialized server for the current mocha suite: started before its tests (then `setUp` runs,
+ * e.g. to open the suite's documents) and shut down after them. Returns the client for the tests.
+ */
+export function suiteClient(setUp?: (client: LspTestClient) => Promise<unknown>): () => LspTestClient {
+  let client: LspTestClient | undefined;
+  before(async () => {
+    client = new LspTestClient();
+    await client.initialize();
+    await setUp?.(client);
+  });
+  after(async () => {
+    await client?.shutdown();
+  });
+  return () => client!;
+}

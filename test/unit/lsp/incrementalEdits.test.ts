@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { LspTestClient } from '../../helpers/lspClient';
+import { suiteClient } from '../../helpers/lspClient';
 
 const kube = fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'kube', 'kube-50x3.rules'), 'utf8');
 const lines = kube.split('\n');
@@ -17,22 +17,14 @@ const summary = (list: Diagnostic[]): string[] =>
  */
 describe('Diagnostics after small edits over a real LSP connection', function () {
   this.timeout(60000);
-  let client: LspTestClient;
-
-  before(async () => {
-    client = new LspTestClient();
-    await client.initialize();
-  });
-  after(async () => {
-    await client.shutdown();
-  });
+  const client = suiteClient();
 
   // Below and above the size limit: full analysis, and syntax + Istio checks (the incremental path).
   for (const maxFileSizeForAnalysis of [5_000_000, 1000]) {
     it(`Should publish the same diagnostics as a fresh open after each edit (size limit ${maxFileSizeForAnalysis})`, async () => {
-      client.settings = { diagnostics: { maxFileSizeForAnalysis } };
+      client().settings = { diagnostics: { maxFileSizeForAnalysis } };
       const uri = `file:///edited-${maxFileSizeForAnalysis}.rules`;
-      await client.open(uri, kube);
+      await client().open(uri, kube);
       const dportLine = lines.findIndex(
         (l) => l.startsWith('-A KUBE-SERVICES') && l.includes('--dport 1080'),
       );
@@ -55,13 +47,13 @@ describe('Diagnostics after small edits over a real LSP connection', function ()
         { range: { start: at(dportLine, '--dport', 4), end: at(dportLine, '--dport', 6) }, newText: 'or' },
       ];
       for (const [i, step] of steps.entries()) {
-        const edited = await client.edit(uri, step.range, step.newText);
+        const edited = await client().edit(uri, step.range, step.newText);
         const all = text.split('\n');
         const l = all[step.range.start.line]!;
         all[step.range.start.line] =
           l.slice(0, step.range.start.character) + step.newText + l.slice(step.range.end.character);
         text = all.join('\n');
-        const fresh = await client.open(`file:///fresh-${maxFileSizeForAnalysis}-${i}.rules`, text);
+        const fresh = await client().open(`file:///fresh-${maxFileSizeForAnalysis}-${i}.rules`, text);
         assert.deepStrictEqual(summary(edited), summary(fresh), `after step ${i}`);
         if (i === 1) {
           assert.ok(

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { LspTestClient } from '../../helpers/lspClient';
+import { suiteClient } from '../../helpers/lspClient';
 
 const kube = fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'kube', 'kube-50x3.rules'), 'utf8');
 const lines = kube.split('\n');
@@ -26,22 +26,14 @@ function positions(): { line: number; character: number }[] {
  */
 describe('On-demand rules over a real LSP connection', function () {
   this.timeout(120000);
-  let client: LspTestClient;
-
-  before(async () => {
-    client = new LspTestClient();
-    await client.initialize();
-  });
-  after(async () => {
-    await client.shutdown();
-  });
+  const client = suiteClient();
 
   it('Should answer every request on a dump above the size limit as on the same dump below it', async () => {
     // Settings are pulled per document when it is first parsed.
-    client.settings = { diagnostics: { maxFileSizeForAnalysis: 1000 } };
-    const above = await client.open('file:///above.rules', kube);
-    client.settings = {};
-    const below = await client.open('file:///below.rules', kube);
+    client().settings = { diagnostics: { maxFileSizeForAnalysis: 1000 } };
+    const above = await client().open('file:///above.rules', kube);
+    client().settings = {};
+    const below = await client().open('file:///below.rules', kube);
     assert.ok(
       above.some((d) => d.code === 'analysis.size-limit'),
       'the first copy is above the limit',
@@ -57,9 +49,9 @@ describe('On-demand rules over a real LSP connection', function () {
         'textDocument/codeLens',
         'textDocument/semanticTokens/full',
       ])
-        answers.push(await client.request(method, doc));
+        answers.push(await client().request(method, doc));
       answers.push(
-        await client.request('textDocument/inlayHint', {
+        await client().request('textDocument/inlayHint', {
           ...doc,
           range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
         }),
@@ -73,7 +65,7 @@ describe('On-demand rules over a real LSP connection', function () {
           'textDocument/completion',
         ])
           answers.push(
-            await client.request(method, { ...doc, position, context: { includeDeclaration: true } }),
+            await client().request(method, { ...doc, position, context: { includeDeclaration: true } }),
           );
       }
       return JSON.stringify(answers).split(uri).join('URI');

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-protocol';
-import { LspTestClient } from '../../helpers/lspClient';
+import { suiteClient } from '../../helpers/lspClient';
 
 interface Decoded {
   line: number;
@@ -43,18 +43,12 @@ const lines = [
 
 describe('Semantic tokens over a real LSP connection', function () {
   this.timeout(30000);
-  let client: LspTestClient;
   const uri = 'file:///semantic.rules';
-  before(async () => {
-    client = new LspTestClient();
-    await client.initialize();
-    await client.open(uri, lines.join('\n'));
-  });
-  after(() => client.shutdown());
+  const client = suiteClient((c) => c.open(uri, lines.join('\n')));
 
   it('Should tell a declared user chain, an undefined chain and Istio marks apart', async () => {
-    const legend = client.initializeResult!.capabilities.semanticTokensProvider!.legend;
-    const tokens = await client.request<SemanticTokens>('textDocument/semanticTokens/full', {
+    const legend = client().initializeResult!.capabilities.semanticTokensProvider!.legend;
+    const tokens = await client().request<SemanticTokens>('textDocument/semanticTokens/full', {
       textDocument: { uri },
     });
     const decoded = decode(tokens, legend, lines);
@@ -70,8 +64,8 @@ describe('Semantic tokens over a real LSP connection', function () {
   });
 
   it('Should answer a range request with only the tokens of that range', async () => {
-    const legend = client.initializeResult!.capabilities.semanticTokensProvider!.legend;
-    const tokens = await client.request<SemanticTokens>('textDocument/semanticTokens/range', {
+    const legend = client().initializeResult!.capabilities.semanticTokensProvider!.legend;
+    const tokens = await client().request<SemanticTokens>('textDocument/semanticTokens/range', {
       textDocument: { uri },
       range: { start: { line: 4, character: 0 }, end: { line: 5, character: 0 } },
     });

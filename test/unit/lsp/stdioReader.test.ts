@@ -9,7 +9,7 @@ import type { Message } from 'vscode-languageserver/node';
 import { StreamingJsonBody } from '../../../server/src/lsp/jsonBody';
 import { StdioMessageReader } from '../../../server/src/lsp/stdioReader';
 import { checkProperty, runLabel } from '../../helpers/fuzzConfig';
-import { LspTestClient, serverArgs } from '../../helpers/lspClient';
+import { serverArgs, suiteClient } from '../../helpers/lspClient';
 
 /** `bytes` cut into pieces at the given offsets (sorted, deduplicated, inside the buffer). */
 function cut(bytes: Buffer, offsets: readonly number[]): Buffer[] {
@@ -199,14 +199,7 @@ describe('StdioMessageReader (LSP base protocol on a stream)', function () {
 
 describe('A big didOpen over the real --stdio connection', function () {
   this.timeout(120_000);
-  let client: LspTestClient;
-  before(async () => {
-    client = new LspTestClient();
-    await client.initialize();
-  });
-  after(async () => {
-    await client.shutdown();
-  });
+  const client = suiteClient();
 
   it('Should reach the server exactly: escapes, non-ASCII and astral characters, and lone surrogates', async function () {
     // 1.3 MB, so the server decodes it while it arrives; the last rule quotes what it holds.
@@ -218,7 +211,7 @@ describe('A big didOpen over the real --stdio connection', function () {
       ['*filter', ':INPUT ACCEPT [0:0]', ...filler, last, 'COMMIT', ''].join('\n');
     const unknownOptions = async (uri: string, text: string): Promise<[number, number, string][]> => {
       assert.ok(Buffer.byteLength(text) > 1 << 20);
-      const diagnostics = await client.open(uri, text);
+      const diagnostics = await client().open(uri, text);
       return diagnostics
         .filter((d) => d.code === 'syntax.unknown-option')
         .map((d) => [d.range.start.line, d.range.end.character, String(d.message)]);

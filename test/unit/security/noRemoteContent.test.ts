@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { LspTestClient } from '../../helpers/lspClient';
+import { suiteClient } from '../../helpers/lspClient';
 
 /** A Markdown image (CommonMark §6.4): `![` not preceded by a backslash. */
 const markdownImage = /(^|[^\\])!\[/;
@@ -19,17 +19,7 @@ const dump = [
 
 describe('Hovers carry no remote content from the file', function () {
   this.timeout(30_000);
-  let client: LspTestClient;
-
-  before(async () => {
-    client = new LspTestClient();
-    await client.initialize();
-    await client.open(uri, dump);
-  });
-
-  after(async () => {
-    await client.shutdown();
-  });
+  const client = suiteClient((c) => c.open(uri, dump));
 
   for (const [what, line, character] of [
     ['the chain declaration', 2, 3],
@@ -37,7 +27,7 @@ describe('Hovers carry no remote content from the file', function () {
     ['the comment text', 3, dump.split('\n')[3].indexOf('see') + 1],
   ] as const) {
     it(`Should show an image link in ${what} as text, so the editor fetches nothing`, async () => {
-      const hover = await client.request<Hover | null>('textDocument/hover', {
+      const hover = await client().request<Hover | null>('textDocument/hover', {
         textDocument: { uri },
         position: { line, character },
       });

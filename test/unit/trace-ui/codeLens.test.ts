@@ -5,7 +5,7 @@ import type { CodeLens } from 'vscode-languageserver-protocol';
 import { parseDocument } from '../../../server/src/parser/parseDocument';
 import { getTraceCodeLenses } from '../../../server/src/features/traceCodeLens';
 import type { TraceResponse } from '../../../common/traceProtocol';
-import { LspTestClient } from '../../helpers/lspClient';
+import { suiteClient } from '../../helpers/lspClient';
 
 const example = fs.readFileSync(
   path.resolve(__dirname, '..', '..', '..', 'examples', 'ambient-dns-off.rules'),
@@ -70,17 +70,11 @@ describe('Trace code lenses', () => {
 
 describe('Tracer over a real LSP connection', function () {
   this.timeout(30000);
-  let client: LspTestClient;
   const uri = 'file:///ambient.rules';
-  before(async () => {
-    client = new LspTestClient();
-    await client.initialize();
-    await client.open(uri, example);
-  });
-  after(() => client.shutdown());
+  const client = suiteClient((c) => c.open(uri, example));
 
   it('Should answer iptables/trace for a packet spec with the kernel-order steps and the final fate', async () => {
-    const response = await client.request<TraceResponse>('iptables/trace', {
+    const response = await client().request<TraceResponse>('iptables/trace', {
       uri,
       packet: 'tcp 10.244.0.5:43210 -> 10.96.0.10:8080 out',
     });
@@ -94,7 +88,7 @@ describe('Tracer over a real LSP connection', function () {
   });
 
   it('Should name the bad part of a packet spec', async () => {
-    const response = await client.request<TraceResponse>('iptables/trace', {
+    const response = await client().request<TraceResponse>('iptables/trace', {
       uri,
       packet: 'tcp 10.0.0.1:99999 -> 10.0.0.2:80 out',
     });
@@ -103,9 +97,9 @@ describe('Tracer over a real LSP connection', function () {
   });
 
   it('Should list the scenarios and serve the code lenses', async () => {
-    const scenarios = await client.request<{ name: string }[]>('iptables/traceScenarios', { uri });
+    const scenarios = await client().request<{ name: string }[]>('iptables/traceScenarios', { uri });
     assert.ok(scenarios.some((s) => s.name === 'app-outbound-tcp'));
-    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const lenses = await client().request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.ok(
       lenses.some((l) => l.command?.title.startsWith('Istio ambient')),
       JSON.stringify(lenses.map((l) => l.command?.title)),
