@@ -64,10 +64,10 @@ function nodeAt(doc: ParsedDocument, line: number): LineNode | undefined {
  * Where the chain names are written, built on the first navigation request of a parse and reused by
  * every later one: per table block (by index), then per chain name, the lines that write it. A line
  * number per occurrence, not an occurrence object: a 450,000-line node dump has 900,000 occurrences,
- * and objects with spans for them come to about 100 MB; an answer reads its lines again (the handles of a big
- * document keep the columns, so that does not re-read the rule text). A second index holds the lines
- * that declare chains only, which go to definition needs: `:NAME` lines, -N and -E, found without
- * looking at a single rule line.
+ * and objects with spans for them come to about 100 MB; an answer reads its lines again (the handles
+ * of a big document keep the columns, so that does not re-read the rule text). A second index holds
+ * the lines that declare chains only, which go to definition needs: `:NAME` lines, -N and -E, found
+ * without looking at a single rule line.
  */
 type OccurrenceIndex = Map<number, Map<string, number[]>>;
 

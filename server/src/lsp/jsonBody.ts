@@ -250,8 +250,8 @@ export class StreamingJsonBody {
         this.out[this.outLength++] = byte;
         return true;
       case 'backslash': {
-        const simple = simpleEscapes[byte];
-        if (simple !== undefined) {
+        const simple = simpleEscapeBytes[byte]!;
+        if (simple !== 0) {
           if (this.highSurrogate !== 0) return false;
           this.escape = 'none';
           this.pending.length = 0;
@@ -386,21 +386,14 @@ const unfillable = Symbol('unfillable');
  */
 const defaultPlaceholder = `\\u0000iptables-lens-literal-${randomBytes(8).toString('hex')}-`;
 
-/** `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` by the byte after the backslash. */
-const simpleEscapes: Record<number, number> = {
-  0x22: 0x22,
-  0x5c: 0x5c,
-  0x2f: 0x2f,
-  0x62: 0x08,
-  0x66: 0x0c,
-  0x6e: 0x0a,
-  0x72: 0x0d,
-  0x74: 0x09,
-};
-
-/** The same as a table by byte, 0 where the byte is no one-character escape. */
+/**
+ * What `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` stand for, by the byte after the backslash; 0 where that
+ * byte makes no one-character escape.
+ */
 const simpleEscapeBytes = new Uint8Array(256);
-for (const [after, byte] of Object.entries(simpleEscapes)) simpleEscapeBytes[Number(after)] = byte;
+const oneCharacterEscapes = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+for (const [after, meaning] of Object.entries(oneCharacterEscapes))
+  simpleEscapeBytes[after.charCodeAt(0)] = meaning.charCodeAt(0);
 
 function hexDigit(byte: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;

@@ -1,6 +1,6 @@
 import type { Rule, Target } from '../model/rule';
 import type { ChainModel, JumpEdge, Ruleset, TableModel } from '../model/ruleset';
-import type { Span } from '../model/span';
+import { spanToRange, type Span } from '../model/span';
 import type { BuiltinPolicy, ChainLine, CommandLine, Counters, TableLine, Token } from '../model/syntax';
 import { findTable } from '../netfilter/tables';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
@@ -235,7 +235,7 @@ export class RulesetBuilder {
             ? [
                 {
                   title: "Replace the policy with '-'",
-                  edits: [{ range: spanRange(node.policySpan), newText: '-' }],
+                  edits: [{ range: spanToRange(node.policySpan), newText: '-' }],
                   isPreferred: true,
                 },
               ]
@@ -791,10 +791,6 @@ export function checkChainName(name: string, span: Span, problems: Problems): bo
     return false;
   }
   return true;
-}
-
-function spanRange(s: Span) {
-  return { start: { line: s.line, character: s.start }, end: { line: s.line, character: s.end } };
 }
 
 /** A comparable text of a rule specification: the argv after the command and chain, as written. */

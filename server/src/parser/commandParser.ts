@@ -1,5 +1,5 @@
 import type { AddressSpec, InterfaceSpec, Match, Negatable, OptionUse, Rule, Target } from '../model/rule';
-import { coverSpans, joinSpans, type Span } from '../model/span';
+import { coverSpans, joinSpans, spanToRange, type Span } from '../model/span';
 import type { CommandLine, CommandVerb, Counters, Token } from '../model/syntax';
 import type { Fix } from '../analysis/findings';
 import { commands, genericOptions, uselessInFile } from '../netfilter/generic';
@@ -524,7 +524,6 @@ class CommandState {
   private gluedInterface(option: OptionSpec, word: Token, value: Token): void {
     if (!parseInterface(word.text).ok) return;
     const short = `-${option.short}`;
-    const line = word.span.line;
     this.problems.add(
       'syntax.glued-value',
       word.span,
@@ -535,15 +534,7 @@ class CommandState {
             ? [
                 {
                   title: `Write \`${short} ${value.text}'`,
-                  edits: [
-                    {
-                      range: {
-                        start: { line, character: word.span.start },
-                        end: { line, character: word.span.end },
-                      },
-                      newText: `${short} ${value.text}`,
-                    },
-                  ],
+                  edits: [{ range: spanToRange(word.span), newText: `${short} ${value.text}` }],
                   isPreferred: true,
                   fixAllKey: 'syntax.glued-value',
                 },

@@ -12,8 +12,9 @@ import { readCommandLine, type CommandBlock } from './readCommandLine';
  * does. Above the size limit nothing needs every rule at once — the syntax checks run while the line
  * is read, the Istio checks read a handful of chains, editor features read the lines they are asked
  * about — so a plain `-A` line that read without a problem keeps only its line number, where its text
- * lies in the document and what the ruleset needs at once (table, chain, jump, address families). Everything else is read
- * again from the text on first use, by the same code as the first time, and remembered for a while.
+ * lies in the document and what the ruleset needs at once (table, chain, jump, address families).
+ * Everything else is read again from the text on first use, by the same code as the first time, and
+ * remembered for a while.
  */
 
 /**
