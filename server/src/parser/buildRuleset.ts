@@ -6,7 +6,14 @@ import { findTable } from '../netfilter/tables';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
 import type { Problems } from './problems';
 import { CallersByBlock } from './callersByBlock';
-import { OnDemandRule, chainJumpOf, goesTo } from './onDemand';
+import {
+  OnDemandCommandLine,
+  OnDemandRule,
+  chainJumpOf,
+  chainOperandOf,
+  goesTo,
+  targetNameOf,
+} from './onDemand';
 
 /** What declared a chain: its `:NAME` line, or the name token of `-N NAME` and its line. */
 type Declaration = ChainLine | { readonly span: Span; readonly line: number };
@@ -280,18 +287,22 @@ export class RulesetBuilder {
       if (node.verb !== 'delete' && node.verb !== 'check' && !(rule instanceof OnDemandRule))
         this.ruleSources.set(rule, kept);
     }
-    const chainToken = node.chain;
-    const name = chainToken?.text;
-    if (name !== undefined) this.noteRenamedUse(block, chainToken!);
-    const jumpName = node.rule?.target?.nameToken;
-    if (jumpName && node.rule?.target?.kind === 'chain') this.noteRenamedUse(block, jumpName);
+    // An on-demand handle gives its chain and jump from what it kept, without reading its line again.
+    const name = node instanceof OnDemandCommandLine ? node.rule.chain : node.chain?.text;
+    if (block.renamed.size > 0) {
+      if (name !== undefined) this.noteRenamedUse(block, chainOperandOf(node)!);
+      const jump = kept.rule && targetNameOf(kept.rule);
+      if (jump?.isChain) this.noteRenamedUse(block, { text: jump.name, span: jump.span });
+    }
+    // The other verbs' lines are never handles (only -A lines are kept), so their token costs nothing.
+    const chainToken = node instanceof OnDemandCommandLine ? undefined : node.chain;
     const chain = name === undefined ? undefined : block.chains.get(name);
     const needChain = (): ChainState | undefined => {
-      if (!chainToken) return undefined;
+      if (name === undefined) return undefined;
       if (chain) return chain;
       this.problems.add(
         'syntax.undeclared-chain',
-        chainToken.span,
+        chainOperandOf(node)!.span,
         `Chain \`${name}' does not exist in table ${block.tableLine.name}: declare it first with \`:${name} - [0:0]' or \`-N ${name}'. (iptables-restore: "No chain/target/match by that name")`,
       );
       return undefined;
@@ -507,7 +518,7 @@ export class RulesetBuilder {
   }
 
   /** nft fails a rename followed by a use of the new name in the same transaction; legacy accepts it. */
-  private noteRenamedUse(block: Block, token: Token): void {
+  private noteRenamedUse(block: Block, token: { readonly text: string; readonly span: Span }): void {
     const renameToken = block.renamed.get(token.text);
     if (!renameToken || renameToken === token) return;
     const pending = block.renamesOfNewChains.get(token.text);

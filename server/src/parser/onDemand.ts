@@ -3,6 +3,25 @@ import type { Span } from '../model/span';
 import type { CommandLine, CommandVerb, Counters, Token } from '../model/syntax';
 import { Problems } from './problems';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
+import {
+  FACTS_PER_LINE,
+  FAMILY_ONLY,
+  Fact,
+  GOES_TO,
+  HAS_DESTINATION_FILTER,
+  HAS_FRAGMENT,
+  HAS_REJECT_TYPE,
+  JUMPS_TO_CHAIN,
+  MAX_KEPT_LINE_LENGTH,
+  USES_IPV4,
+  USES_IPV6,
+  computeDestinationFilter,
+  unpackColumns,
+  writeRuleFacts,
+  type DestinationFilter,
+} from './ruleFacts';
+
+export { MAX_KEPT_LINE_LENGTH, type DestinationFilter } from './ruleFacts';
 
 /**
  * Rules of a document too big for the full analysis, kept as small handles instead of object trees.
@@ -103,18 +122,69 @@ export class OnDemandCommandLine implements CommandLine {
   private remembered: CommandLine | undefined;
 
   /**
-   * `read` is the node just read from the line's text, which is the `length` characters at `start` in
-   * the store's document; only the facts listed on {@link OnDemandRule} are kept.
+   * The line's text is the `length` characters at `start` in the store's document; `facts` row `row`
+   * holds what is kept of it (parser/ruleFacts.ts), and `chain`/`targetName` are the names its columns
+   * point at.
    */
-  constructor(
+  private constructor(
     readonly line: number,
     private readonly start: number,
     private readonly length: number,
     readonly block: OnDemandBlock,
-    read: CommandLine & { readonly rule: Rule },
+    facts: Int32Array,
+    row: number,
+    chain: string,
+    targetName: string | undefined,
   ) {
-    this.rule = new OnDemandRule(this, read.rule);
-    this.chainColumns = packColumns(read.chain!.span);
+    this.chainColumns = facts[row * FACTS_PER_LINE + Fact.ChainColumns]!;
+    this.rule = new OnDemandRule(this, facts, row, chain, targetName);
+  }
+
+  /** The handle of a clean `-A` line the parser has just read as `read`, at `start` in the document. */
+  static fromRead(
+    line: number,
+    start: number,
+    block: OnDemandBlock,
+    read: CommandLine & { readonly rule: Rule },
+  ): OnDemandCommandLine {
+    writeRuleFacts(read, scratchRow, 0);
+    return new OnDemandCommandLine(
+      line,
+      start,
+      read.span.end,
+      block,
+      scratchRow,
+      0,
+      read.rule.chain,
+      read.rule.target?.name,
+    );
+  }
+
+  /**
+   * The handle of a clean `-A` line at `start` in the document from the facts another reader wrote
+   * (parser/workerReading.ts): the names are taken from the text at the columns the row gives.
+   */
+  static fromFacts(
+    line: number,
+    start: number,
+    block: OnDemandBlock,
+    facts: Int32Array,
+    row: number,
+  ): OnDemandCommandLine {
+    const text = block.store.text;
+    const at = row * FACTS_PER_LINE;
+    const chain = facts[at + Fact.ChainColumns]!;
+    const target = facts[at + Fact.TargetColumns]!;
+    return new OnDemandCommandLine(
+      line,
+      start,
+      facts[at + Fact.Length]!,
+      block,
+      facts,
+      row,
+      columnsText(text, start, chain),
+      target === -1 ? undefined : columnsText(text, start, target),
+    );
   }
 
   // On the prototype, not a field of each of 330,000 handles.
@@ -169,44 +239,13 @@ export class OnDemandCommandLine implements CommandLine {
   }
 }
 
-/**
- * A kept line is shorter than this (parseDocument's commandLine keeps no longer one), so two of its
- * columns pack into one small integer: a field per column on 330,000 handles and their rules was 5 MB.
- */
-export const MAX_KEPT_LINE_LENGTH = 1 << 15;
+/** One row for the handles the parser builds from its own reading (their constructor copies it). */
+const scratchRow = new Int32Array(FACTS_PER_LINE);
 
-function packColumns(span: Span): number {
-  return (span.start << 15) | (span.end - span.start);
-}
-
-function unpackColumns(line: number, packed: number): Span {
-  const start = packed >>> 15;
-  return { line, start, end: start + (packed & (MAX_KEPT_LINE_LENGTH - 1)) };
-}
-
-/** Address families a rule's addresses and REJECT type use, as bits, for the family check at block end. */
-const USES_IPV4 = 1;
-const USES_IPV6 = 2;
-const HAS_REJECT_TYPE = 4;
-const HAS_FRAGMENT = 8;
-const FAMILY_ONLY = 16;
-/** Not family traits: the target is a chain (kind `chain`), reached with -g. */
-const JUMPS_TO_CHAIN = 32;
-const GOES_TO = 64;
-/** Has a destination filter for the tracer (see destinationFilterOf). */
-const HAS_DESTINATION_FILTER = 128;
-
-function familyTraits(rule: Rule): number {
-  let traits = 0;
-  for (const list of [rule.source, rule.destination]) {
-    for (const a of list?.value ?? []) {
-      if (a.hostname === undefined) traits |= a.family === 6 ? USES_IPV6 : USES_IPV4;
-    }
-  }
-  if (rule.target?.kind === 'REJECT' && rule.target.rejectWith !== undefined) traits |= HAS_REJECT_TYPE;
-  if (rule.fragment) traits |= HAS_FRAGMENT;
-  if (rule.familyOnly !== undefined) traits |= FAMILY_ONLY;
-  return traits;
+/** The text at packed columns of the line at `lineStart`. */
+function columnsText(text: string, lineStart: number, packed: number): string {
+  const start = lineStart + (packed >>> 15);
+  return text.slice(start, start + (packed & (MAX_KEPT_LINE_LENGTH - 1)));
 }
 
 /**
@@ -231,24 +270,22 @@ export class OnDemandRule implements Rule {
   /** Set by the ruleset builder when the jump names no chain (the target becomes kind `unknown`). */
   private targetOverride: Target | undefined;
 
-  /** `handle` is the line's handle, whose `rule` this is. */
+  /** `handle` is the line's handle, whose `rule` this is; its facts are row `row` of `facts`. */
   constructor(
     readonly handle: OnDemandCommandLine,
-    rule: Rule,
+    facts: Int32Array,
+    row: number,
+    chain: string,
+    targetName: string | undefined,
   ) {
     const store = handle.block.store;
-    this.chain = store.shared(rule.chain);
-    const target = rule.target;
-    this.targetName = target && store.shared(target.name);
-    this.targetColumns = target ? packColumns(target.nameToken.span) : -1;
-    const filter = computeDestinationFilter(rule);
-    this.filterNetwork = (filter?.network ?? 0) | 0;
-    this.filterMask = (filter?.mask ?? 0) | 0;
-    this.traits =
-      familyTraits(rule) |
-      (target?.kind === 'chain' ? JUMPS_TO_CHAIN : 0) |
-      (target?.goto ? GOES_TO : 0) |
-      (filter ? HAS_DESTINATION_FILTER : 0);
+    const at = row * FACTS_PER_LINE;
+    this.chain = store.shared(chain);
+    this.targetName = targetName && store.shared(targetName);
+    this.targetColumns = facts[at + Fact.TargetColumns]!;
+    this.traits = facts[at + Fact.Traits]!;
+    this.filterNetwork = facts[at + Fact.FilterNetwork]!;
+    this.filterMask = facts[at + Fact.FilterMask]!;
   }
 
   /**
@@ -388,27 +425,7 @@ export function chainOperandOf(
   return node.chain;
 }
 
-/** A single IPv4 destination network a rule requires, as unsigned 32-bit numbers. */
-export interface DestinationFilter {
-  readonly network: number;
-  readonly mask: number;
-}
-
-/**
- * The IPv4 destination a rule tests first, when that is a single non-negated `-d` (no -4/-6 and no
- * -s before it), so a packet to another address certainly fails the rule there. The tracer indexes
- * long chains by it (trace/prefilter.ts); on-demand rules keep it from their first reading.
- */
+/** The IPv4 destination a rule tests first (see computeDestinationFilter), without re-reading an on-demand rule's line. */
 export function destinationFilterOf(rule: Rule): DestinationFilter | undefined {
   return rule instanceof OnDemandRule ? rule.destinationFilter() : computeDestinationFilter(rule);
-}
-
-function computeDestinationFilter(rule: Rule): DestinationFilter | undefined {
-  const destination = rule.destination;
-  if (rule.familyOnly !== undefined || rule.source !== undefined || destination === undefined)
-    return undefined;
-  if (destination.negated || destination.value.length !== 1 || destination.value[0]!.family !== 4)
-    return undefined;
-  const d = destination.value[0]!;
-  return { network: Number(d.address & d.mask & 0xffffffffn), mask: Number(d.mask & 0xffffffffn) };
 }

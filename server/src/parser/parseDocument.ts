@@ -490,15 +490,14 @@ class DocumentParser {
     ) {
       // A clean `-A` line of a big document: keep a handle, read the line again when asked.
       // `text` is the line, cut at a NUL if it has one: the handle keeps where it lies.
-      const kept = new OnDemandCommandLine(
+      const kept = OnDemandCommandLine.fromRead(
         i,
         this.lineStart,
-        text.length,
         block as OnDemandBlock,
         node as CommandLine & { rule: Rule },
       );
       this.nodes.push(kept);
-      this.builder.command(node, kept);
+      this.builder.command(kept);
       return;
     }
     this.nodes.push(node);

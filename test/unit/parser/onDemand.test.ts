@@ -118,7 +118,7 @@ describe('on-demand parse (ParseOptions.onDemand)', () => {
     const handles = [0, 1, 2].map((line) => {
       const read = readCommandLine(text, line, block, new Problems());
       assert.ok(read.ok && read.value.rule);
-      return new OnDemandCommandLine(line, 0, text.length, block, { ...read.value, rule: read.value.rule });
+      return OnDemandCommandLine.fromRead(line, 0, block, { ...read.value, rule: read.value.rule });
     });
     const first = handles[0]!.rule.source;
     void handles[1]!.rule.source;
