@@ -19,6 +19,8 @@ const common = {
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
+  // The server's reading worker (server/src/lsp/workerReading.ts), loaded from next to server.js.
+  { entryPoints: ['server/src/lsp/readingWorker.ts'], outfile: 'dist/readingWorker.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

@@ -26,7 +26,7 @@ const allowedInPackage = [
   /^LICENSE(\.(md|txt))?$/,
   /^language-configuration\.json$/,
   /^syntaxes\/[^/]+\.json$/,
-  /^dist\/(client|server|cli)\.js$/,
+  /^dist\/(client|server|readingWorker|cli)\.js$/,
   /^images\/[^/]+\.png$/,
 ];
 const requiredInPackage = [
@@ -35,6 +35,8 @@ const requiredInPackage = [
   'CHANGELOG.md',
   'dist/client.js',
   'dist/server.js',
+  // The server's reading worker for big documents (server/src/lsp/workerReading.ts).
+  'dist/readingWorker.js',
   'syntaxes/iptables-save.tmLanguage.json',
 ];
 

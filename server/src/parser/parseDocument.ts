@@ -7,10 +7,12 @@ import { finding } from '../analysis/findings';
 import { findTable } from '../netfilter/tables';
 import { RulesetBuilder, checkChainName } from './buildRuleset';
 import { MAX_KEPT_LINE_LENGTH, OnDemandCommandLine, OnDemandStore, type OnDemandBlock } from './onDemand';
+import { FACTS_PER_LINE } from './ruleFacts';
 import { parseChainLine, parseComment, parseTableLine } from './parseLine';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
 import { Problems } from './problems';
-import { LineCursor, countLines } from './splitLines';
+import { LineCursor, countLines, indexLines, type LineIndex } from './splitLines';
+import type { HelperReading, ParallelReading } from './helperReading';
 import { utf8Length } from './utf8';
 
 /** Everything derived from one version of a document's text; built once and shared by every feature. */
@@ -45,6 +47,11 @@ export interface ParseOptions {
    * memory and time; meant for documents above the size limit, where no check reads every rule.
    */
   readonly onDemand?: boolean;
+  /**
+   * With onDemand: let a helper read a big document's rule lines as well (parser/helperReading.ts).
+   * Same result, sooner when the helper runs on another core.
+   */
+  readonly parallel?: ParallelReading;
 }
 
 /** How far a sliced parse has come: `done` of `total` units of work (lines, then rules). */
@@ -120,6 +127,11 @@ class DocumentParser {
   private readonly store: OnDemandStore | undefined;
   /** Where the line being parsed starts in the text (an on-demand handle keeps it). */
   private lineStart = 0;
+  /** The helper reading the document's rule lines alongside (options.parallel), if one runs. */
+  private reading: HelperReading | undefined;
+  /** Numbers of the lines that start a table, and the next one to pass (to know where a block ends). */
+  private tableLines: readonly number[] = [];
+  private nextTableLine = 0;
 
   constructor(
     private readonly text: string,
@@ -131,7 +143,25 @@ class DocumentParser {
   }
 
   *steps(): Generator<ParseProgress, ParsedDocument, void> {
-    const total = countLines(this.text);
+    try {
+      return yield* this.readLines();
+    } finally {
+      this.reading?.stop();
+    }
+  }
+
+  /** The line count, and the helper reading alongside when the document is big enough for one. */
+  private startReading(): number {
+    const parallel = this.options.parallel;
+    if (!this.store || !parallel) return countLines(this.text);
+    const index: LineIndex = indexLines(this.text, parallel.chunkLines);
+    this.tableLines = index.tableLines;
+    if (index.total >= parallel.minLines) this.reading = parallel.start(this.text, index);
+    return index.total;
+  }
+
+  private *readLines(): Generator<ParseProgress, ParsedDocument, void> {
+    const total = this.startReading();
     this.lengths = new Int32Array(total);
     yield { done: 0, total };
     const lines = new LineCursor(this.text);
@@ -143,6 +173,7 @@ class DocumentParser {
       lastText = text;
       this.line(text, i, lines.hasNewline, lines.crlf);
       if ((i & yieldEveryLines) === yieldEveryLines) {
+        if (this.openTable) this.reading?.advance(i + 1, this.openBlock, this.blockEnd(i));
         const progress = { done: i + 1, total };
         for (const _ of this.builder.finishTables()) yield progress;
         yield progress;
@@ -402,6 +433,14 @@ class DocumentParser {
     const family = (this.options.family ?? this.headerFamily ?? this.documentFamily) === 'ipv6' ? 6 : 4;
     this.openBlock = { table: node.name, family, store: this.store, shortLived: this.store !== undefined };
     this.headerFamily = undefined;
+    this.reading?.advance(i, this.openBlock, this.blockEnd(i));
+  }
+
+  /** The line before which the block open at line `i` certainly ends: the next table line, or the end. */
+  private blockEnd(i: number): number {
+    const tables = this.tableLines;
+    while (this.nextTableLine < tables.length && tables[this.nextTableLine]! <= i) this.nextTableLine++;
+    return tables[this.nextTableLine] ?? this.lengths.length;
   }
 
   private outsideTable(text: string, i: number, span: { line: number; start: number; end: number }): void {
@@ -472,6 +511,17 @@ class DocumentParser {
 
   private commandLine(text: string, i: number, hasNewline: boolean): void {
     const block = this.openBlock;
+    const rows = this.reading?.rowsFor(i, block);
+    if (rows) {
+      const row = this.reading!.rowOf(i);
+      // The helper read this very text (a NUL-cut line never gets a row, so the lengths tell).
+      if (rows[row * FACTS_PER_LINE] === text.length) {
+        const kept = OnDemandCommandLine.fromFacts(i, this.lineStart, block as OnDemandBlock, rows, row);
+        this.nodes.push(kept);
+        this.builder.command(kept);
+        return;
+      }
+    }
     const problemsBefore = this.problems.list.length;
     const read = readCommandLine(text, i, block, this.problems, hasNewline);
     if (!read.ok) {

@@ -64,3 +64,29 @@ export function countLines(text: string): number {
   }
   return cursor.line + 1;
 }
+
+/**
+ * Where every `every`-th line starts and which lines start a table (`*`), from one pass of the
+ * cursor: what handing line ranges to another reader needs before the parser gets there.
+ */
+export interface LineIndex {
+  /** Lines in the text, as {@link countLines} counts them. */
+  readonly total: number;
+  readonly every: number;
+  /** Offset of line `k * every` for each k, then the text's length. */
+  readonly starts: readonly number[];
+  /** Numbers of the lines that start with `*`, in order. */
+  readonly tableLines: readonly number[];
+}
+
+export function indexLines(text: string, every: number): LineIndex {
+  const cursor = new LineCursor(text);
+  const starts: number[] = [];
+  const tableLines: number[] = [];
+  while (cursor.advance()) {
+    if (cursor.line % every === 0) starts.push(cursor.start);
+    if (text.charCodeAt(cursor.start) === 0x2a /* * */) tableLines.push(cursor.line);
+  }
+  starts.push(text.length);
+  return { total: cursor.line + 1, every, starts, tableLines };
+}

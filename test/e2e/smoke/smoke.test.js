@@ -43,10 +43,12 @@ suite('Installed .vsix smoke test', () => {
       false,
       'the .vsix must ship no node_modules',
     );
-    assert.ok(
-      fs.existsSync(path.join(ext.extensionPath, 'dist', 'server.js')),
-      'dist/server.js missing from the package',
-    );
+    for (const bundle of ['server.js', 'readingWorker.js']) {
+      assert.ok(
+        fs.existsSync(path.join(ext.extensionPath, 'dist', bundle)),
+        `dist/${bundle} missing from the package`,
+      );
+    }
   });
 
   test('Should activate on a .rules file and publish the unknown-option error from the bundled server', async () => {

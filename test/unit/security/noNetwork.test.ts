@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 const dist = path.resolve(__dirname, '..', '..', '..', 'dist');
-const bundles = ['client.js', 'server.js', 'cli.js'];
+const bundles = ['client.js', 'server.js', 'readingWorker.js', 'cli.js'];
 
 /** Node modules that reach the network. */
 const networkModules = ['http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns'];
