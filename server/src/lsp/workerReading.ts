@@ -72,6 +72,8 @@ class WorkerReading implements HelperReading {
   private nextRun = -1;
   private inFlight = 0;
   private resultsSeen = 0;
+  /** The run the parser is in: answers for runs before it are dropped on arrival. */
+  private parserRun = 0;
   private stopped = false;
 
   /** Starts the worker for `text`, or returns undefined when there is no worker to start. */
@@ -110,7 +112,8 @@ class WorkerReading implements HelperReading {
     Atomics.store(this.shared, ReadingSlot.ParserLine, line);
     this.takeResults();
     const here = Math.floor(line / this.chunkLines);
-    for (let run = here - 1; run >= 0 && this.rows[run] !== undefined; run--) this.rows[run] = undefined;
+    for (let run = this.parserRun; run < here; run++) this.rows[run] = undefined;
+    this.parserRun = here;
     if (block !== this.block) {
       this.block = block;
       this.nextRun = Math.floor((blockEnd - 1) / this.chunkLines);
@@ -123,7 +126,7 @@ class WorkerReading implements HelperReading {
 
   rowsFor(line: number, block: CommandBlock): Int32Array | undefined {
     const run = Math.floor(line / this.chunkLines);
-    if (this.sentFor[run] !== block) return undefined;
+    if (this.stopped || this.sentFor[run] !== block) return undefined;
     // Asking the port costs a microsecond or two: on the run's lines only now and then.
     if (this.state[run] === 'posted' && (this.options.waitForWorker || line % 256 === 0)) this.awaitRun(run);
     const rows = this.rows[run];
@@ -170,7 +173,7 @@ class WorkerReading implements HelperReading {
       this.resultsSeen++;
       this.inFlight--;
       this.state[result.chunk] = 'read';
-      this.rows[result.chunk] = result.facts;
+      if (result.chunk >= this.parserRun) this.rows[result.chunk] = result.facts;
     }
   }
 
