@@ -71,6 +71,18 @@ const variants: Record<string, string> = {
   'no final line break, the last line a rule': kubeText.replace(/COMMIT\n# Completed[^\n]*\n$/, '').trimEnd(),
 };
 
+/** Worker threads alive in this process, from Node's diagnostic report. */
+function workersAlive(): number {
+  return (process.report.getReport() as { workers: unknown[] }).workers.length;
+}
+
+/** Waits until `count` worker threads are alive (threads start and end asynchronously). */
+async function waitForWorkers(count: number): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  while (workersAlive() !== count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return workersAlive();
+}
+
 describe('Parsing on two threads (ParseOptions.parallel, lsp/workerReading.ts)', function () {
   // The worker of a test run loads the sources through tsx, which takes a moment per parse.
   this.timeout(120_000);
@@ -125,19 +137,19 @@ describe('Parsing on two threads (ParseOptions.parallel, lsp/workerReading.ts)',
     assert.ok(parsedJson(doc) === parseAlone(kubeText));
   });
 
-  it('Should stop the worker when a sliced parse is abandoned, and still parse alone afterwards', async () => {
-    const stats = { linesFromWorker: 0 };
+  it('Should stop the worker when the parse ends, and when a sliced parse is abandoned', async () => {
+    const before = workersAlive();
+    parseWithWorker(kubeText, true);
+    assert.strictEqual(await waitForWorkers(before), before, 'the finished parse left its worker running');
     const parse = parseDocumentInSlices(kubeText, {
       onDemand: true,
-      parallel: workerParallelReading({ minLines: 0, chunkLines, waitForWorker: true, stats }),
+      parallel: workerParallelReading({ minLines: 0, chunkLines, waitForWorker: true }),
     });
     parse.next();
+    assert.strictEqual(await waitForWorkers(before + 1), before + 1, 'the parse started no worker');
     parse.return(undefined as never);
     assert.ok(parse.next().done, 'the abandoned parse is over');
-    // A worker that was not stopped would keep the process's active handles: count the workers.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const workers = process.getActiveResourcesInfo().filter((r) => r === 'Worker').length;
-    assert.strictEqual(workers, 0, 'a worker is still running');
+    assert.strictEqual(await waitForWorkers(before), before, 'the worker is still running');
   });
 });
 
