@@ -1,7 +1,8 @@
 /**
  * Child process of the parse benchmark: parses one file in-process and prints the timings as JSON:
- * the on-demand parse the language server runs above the size limit, then the full parse and the
- * full analysis the CLI runs.
+ * the on-demand parse the language server runs above the size limit (on this thread alone: the
+ * server's reading worker for 200k lines and more is measured by the open benchmark), then the full
+ * parse and the full analysis the CLI runs.
  * A process per file keeps one dump's heap and JIT state from colouring the next.
  * Run: node --expose-gc --require tsx/cjs bench/suite/parseChild.ts FILE
  */

@@ -178,7 +178,7 @@ function scalingSection(r: SuiteResults): string[] {
       points: r.open.map((o) => ({ dump: o.dump, time: o.medianCpuMs })),
     },
     {
-      name: 'parseDocument on demand, as the server above the size limit (in-process, wall)',
+      name: 'parseDocument on demand, on one thread (in-process, wall; the server adds its reading worker from 200k lines)',
       points: r.parse.map((p) => ({ dump: p.dump, time: p.medianOnDemandParseMs })),
     },
     {
