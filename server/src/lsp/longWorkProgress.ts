@@ -11,6 +11,8 @@ export const progressAfterMs = 1000;
 export class LongWorkProgress {
   private reporter: Promise<WorkDoneProgressServerReporter> | undefined;
   private ended = false;
+  /** The percentage last reported: a report that would repeat it is not sent (at most 100 per work). */
+  private reported: number | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -22,6 +24,7 @@ export class LongWorkProgress {
     if (this.ended || elapsedMs < progressAfterMs) return;
     const percentage = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
     if (!this.reporter) {
+      this.reported = percentage ?? 0;
       this.reporter = this.connection.window.createWorkDoneProgress();
       void this.reporter.then((r) => {
         if (this.ended) r.done();
@@ -29,8 +32,11 @@ export class LongWorkProgress {
       });
       return;
     }
+    const reported = percentage ?? 0;
+    if (reported === this.reported) return;
+    this.reported = reported;
     void this.reporter.then((r) => {
-      if (!this.ended) r.report(percentage ?? 0);
+      if (!this.ended) r.report(reported);
     });
   }
 

@@ -51,6 +51,8 @@ export async function runInSlices<P, T>(
     while (!step.done && now() < sliceEnd) step = work.next();
     if (step.done) return step.value;
     options.onSlice?.(step.value, now() - started);
+    // What onSlice queued (a progress report's write) runs first: it is this work's, not other work.
+    await Promise.resolve();
     const yieldedAt = now();
     await nextTurn();
     budget = now() - yieldedAt > busyTurnMs ? shortSliceMs : sliceMs;
