@@ -58,6 +58,7 @@ describe('Long work on a 150,000-line dump over a real LSP connection', function
       [...percentages].sort((a, b) => a - b),
       'percentages never go back',
     );
+    assert.deepStrictEqual(percentages, [...new Set(percentages)], 'no report repeats the last percentage');
   });
 
   it('Should answer a hover while the first references request indexes the dump', async () => {
