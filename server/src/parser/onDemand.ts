@@ -162,7 +162,7 @@ export class OnDemandCommandLine implements CommandLine {
 
   /**
    * The handle of a clean `-A` line at `start` in the document from the facts another reader wrote
-   * (parser/workerReading.ts): the names are taken from the text at the columns the row gives.
+   * (parser/helperReading.ts): the names are taken from the text at the columns the row gives.
    */
   static fromFacts(
     line: number,
@@ -425,7 +425,10 @@ export function chainOperandOf(
   return node.chain;
 }
 
-/** The IPv4 destination a rule tests first (see computeDestinationFilter), without re-reading an on-demand rule's line. */
+/**
+ * The IPv4 destination a rule tests first (see computeDestinationFilter), without re-reading an
+ * on-demand rule's line.
+ */
 export function destinationFilterOf(rule: Rule): DestinationFilter | undefined {
   return rule instanceof OnDemandRule ? rule.destinationFilter() : computeDestinationFilter(rule);
 }

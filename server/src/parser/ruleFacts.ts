@@ -5,7 +5,7 @@ import type { CommandLine } from '../model/syntax';
 /**
  * What an on-demand handle keeps of a clean `-A` line (parser/onDemand.ts), as one row of small
  * integers: the parser writes a row for each line it reads itself, and the reading worker
- * (parser/readingWorker.ts) writes rows for the lines it reads, so both build the same handle from the
+ * (lsp/readingWorker.ts) writes rows for the lines it reads, so both build the same handle from the
  * same numbers.
  */
 export const enum Fact {
