@@ -1,7 +1,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import type { ParsedDocument } from '../parser/parseDocument';
 import { parseDocument, parseDocumentInSlices } from '../parser/parseDocument';
-import { workerParallelReading } from './workerReading';
+import { serverParallelReading } from './workerReading';
 import type { LanguageService } from '../languageService';
 import type { ChangeTracker } from './changeTracker';
 import type { LineDocument } from './lineDocument';
@@ -106,13 +106,8 @@ export class DocumentCache {
   }
 }
 
-/**
- * Above the size limit the rule lines are read on a second thread as well (lsp/workerReading.ts),
- * from 200,000 lines on. Measured on two cores (BENCHMARKS.md): at 150,000 lines the open took as long
- * with the worker as without (the worker's code is still cold when the parser reaches the middle) and
- * the peak memory grew by 25 MB; at 300,000 lines it was a quarter sooner, at 450,000 a fifth.
- */
-const parallelReading = workerParallelReading({ minLines: 200_000 });
+/** How the server reads big documents on two cores (none on a one-core machine). */
+const parallelReading = serverParallelReading();
 
 /** What a request on a document closed mid-parse gets. */
 const emptyDocument = parseDocument('');

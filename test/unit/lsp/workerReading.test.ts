@@ -5,7 +5,7 @@ import { Worker, MessageChannel, receiveMessageOnPort } from 'worker_threads';
 import { parseDocument, parseDocumentInSlices } from '../../../server/src/parser/parseDocument';
 import { readChunkFacts } from '../../../server/src/parser/readChunk';
 import type { ChunkJob, ChunkResult } from '../../../server/src/lsp/readingProtocol';
-import { workerParallelReading } from '../../../server/src/lsp/workerReading';
+import { serverParallelReading, workerParallelReading } from '../../../server/src/lsp/workerReading';
 import { OnDemandCommandLine } from '../../../server/src/parser/onDemand';
 import { parsedJson } from '../../helpers/parsedJson';
 
@@ -125,6 +125,12 @@ describe('Parsing on two threads (ParseOptions.parallel, lsp/workerReading.ts)',
         .slice(0, 2),
       ['-A', handle.rule.chain],
     );
+  });
+
+  it("Should give the server's parse a worker from 200,000 lines on, and none on a one-core machine", () => {
+    assert.strictEqual(serverParallelReading(1), undefined);
+    assert.strictEqual(serverParallelReading(2)?.minLines, 200_000);
+    assert.strictEqual(serverParallelReading(8)?.minLines, 200_000);
   });
 
   it('Should not start the worker below minLines', () => {
