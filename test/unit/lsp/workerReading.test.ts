@@ -89,6 +89,8 @@ describe('Parsing on two threads (ParseOptions.parallel, lsp/workerReading.ts)',
 
   for (const [name, text] of Object.entries(variants)) {
     it(`Should give the parse the parser gives alone, with the worker read in full: ${name}`, () => {
+      // Each variant changes the dump (a fixture change could otherwise leave an edit matching nothing).
+      assert.strictEqual(text === kubeText, name === 'the dump as saved');
       const alone = parseAlone(text);
       const parallel = parseWithWorker(text, true);
       assert.ok(parallel.json === alone, 'the parse with the worker differs');
