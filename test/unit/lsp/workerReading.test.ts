@@ -114,6 +114,7 @@ describe('Parsing on two threads (ParseOptions.parallel, lsp/workerReading.ts)',
       onDemand: true,
       parallel: workerParallelReading({ minLines: 0, chunkLines, waitForWorker: true, stats }),
     });
+    assert.ok(stats.linesFromWorker > 300, 'the worker read the runs');
     const lines = kubeText.split('\n');
     const handle = doc.tree.lines[700];
     assert.ok(handle instanceof OnDemandCommandLine);
