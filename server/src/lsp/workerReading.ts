@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'worker_threads';
 import type { HelperReading, ParallelReading } from '../parser/helperReading';
@@ -7,6 +6,7 @@ import type { CommandBlock } from '../parser/readCommandLine';
 import { FACTS_PER_LINE, NO_FACTS } from '../parser/ruleFacts';
 import type { LineIndex } from '../parser/splitLines';
 import { ReadingSlot, type ChunkJob, type ChunkResult } from './readingProtocol';
+import { usableCpus } from './usableCpus';
 
 /**
  * The language server's helper reader (parser/helperReading.ts): a worker thread
@@ -43,10 +43,10 @@ export function workerParallelReading(options: WorkerReadingOptions): ParallelRe
  * lines or more are read by a worker thread as well. Measured on two cores (BENCHMARKS.md): at
  * 150,000 lines the open took as long with the worker as without (both threads' code is still cold
  * when they meet) and the peak memory grew by 25 MB; at 225,000 lines the parse was a ninth sooner,
- * at 300,000 a quarter, at 450,000 a fifth. With one core the worker would only take turns with the
- * parser, so there is none.
+ * at 300,000 a quarter, at 450,000 a fifth. With one usable core (lsp/usableCpus.ts) the worker would
+ * only take turns with the parser, so there is none.
  */
-export function serverParallelReading(cores = os.availableParallelism()): ParallelReading | undefined {
+export function serverParallelReading(cores = usableCpus()): ParallelReading | undefined {
   return cores > 1 ? workerParallelReading({ minLines: 200_000 }) : undefined;
 }
 
