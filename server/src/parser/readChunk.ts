@@ -25,6 +25,8 @@ export function readChunkFacts(
   const facts = new Int32Array(lineCount * FACTS_PER_LINE);
   for (let row = 0; row < lineCount; row++) facts[row * FACTS_PER_LINE] = NO_FACTS;
   const cursor = new LineCursor(chunk);
+  // One collector for the run: a line's problems only decide that it gets no row.
+  const problems = new Problems();
   for (let row = 0; row < lineCount && cursor.advance(); row++) {
     if ((row & 255) === 0 && passed(firstLine + row)) break;
     // Only what the parser sends to its command-line reading unchanged: a line that starts a rule
@@ -35,7 +37,7 @@ export function readChunkFacts(
     if (cursor.end - cursor.start >= MAX_KEPT_LINE_LENGTH) continue;
     const text = chunk.slice(cursor.start, cursor.end);
     if (text.includes('\u0000')) continue;
-    const problems = new Problems();
+    problems.list.length = 0;
     const read = readCommandLine(text, firstLine + row, block, problems);
     if (!read.ok || problems.list.length > 0) continue;
     const node = read.value;
