@@ -16,8 +16,13 @@ const restartedNotice = 'The iptables-lens language server stopped unexpectedly 
 const showOutput = 'Show Output';
 
 /**
- * Starts the bundled language server over IPC and registers the extension's commands. The client
+ * Starts the bundled language server over stdio and registers the extension's commands. The client
  * stays thin: every feature lives in the server so Neovim and other LSP clients get the same.
+ *
+ * Stdio rather than Node IPC: over stdio the server reads messages with its own reader
+ * (server/src/lsp/stdioReader.ts), which decodes a big `didOpen` while its bytes arrive; Node's IPC
+ * channel decodes each message in one `JSON.parse` after the last byte, which stops the server for
+ * about half a second when a 49 MB node dump is opened.
  */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('iptables-lens', { log: true });
@@ -27,12 +32,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverOptions: ServerOptions = {
     run: {
       module: serverModule,
-      transport: TransportKind.ipc,
+      transport: TransportKind.stdio,
       options: { execArgv: [...serverNodeFlags] },
     },
     debug: {
       module: serverModule,
-      transport: TransportKind.ipc,
+      transport: TransportKind.stdio,
       options: { execArgv: [...serverNodeFlags, '--nolazy', '--inspect=6019'] },
     },
   };

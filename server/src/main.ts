@@ -21,7 +21,7 @@ process.on('unhandledRejection', (reason) => {
 startServer(connection);
 
 /**
- * The transport comes from the command line: `--node-ipc` (VS Code), `--stdio` (Neovim, any client)
+ * The transport comes from the command line: `--stdio` (VS Code's client, Neovim, any client), `--node-ipc`
  * or `--socket=N`. For `--stdio` the server reads with its own StdioMessageReader (big messages are
  * decoded while they arrive) and so does itself what createConnection does for a stdio transport:
  * console output goes to the client's log instead of stdout, and the server exits when stdin ends.

@@ -1,6 +1,7 @@
 /**
  * Activation and transport: the extension wakes up for iptables documents — by file extension and by the
- * first line of a pasted dump — and its language server runs as a separate Node process spoken to over IPC.
+ * first line of a pasted dump — and its language server runs as a separate Node process spoken to over stdio
+ * (the transport whose reader decodes a big document while it arrives).
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
@@ -33,14 +34,17 @@ suite('Activation and the language server process', () => {
     assert.strictEqual(extension().isActive, true);
   });
 
-  test('Should run the language server as a child Node process over IPC', () => {
+  test('Should run the language server as a child Node process over stdio', () => {
     const servers = serverProcesses();
     assert.ok(servers.length >= 1, 'no server.js process below the extension host');
-    // vscode-languageclient passes --node-ipc to a module started with TransportKind.ipc.
+    // vscode-languageclient passes --stdio to a module started with TransportKind.stdio (and
+    // --node-ipc with TransportKind.ipc, which the server would read with Node's IPC channel instead).
+    const commandLines = servers.map((s) => s.commandLine).join('\n');
     assert.ok(
-      servers.some((s) => s.commandLine.includes('--node-ipc')),
-      `no server started with --node-ipc:\n${servers.map((s) => s.commandLine).join('\n')}`,
+      servers.some((s) => s.commandLine.includes('--stdio')),
+      `no server started with --stdio:\n${commandLines}`,
     );
+    assert.ok(!commandLines.includes('--node-ipc'), `a server started with --node-ipc:\n${commandLines}`);
   });
 
   test('Should recognise a dump pasted into a new untitled editor by its iptables-save first line', async () => {

@@ -14,8 +14,8 @@ const streamedBodyLength = 1 << 20;
  * read as vscode-jsonrpc's stream reader does, except that a big body is decoded chunk by chunk as
  * it arrives (StreamingJsonBody) rather than all at once after its last byte: opening a 49 MB node
  * dump then no longer stops the server for 0.6 s after the transfer. Used for `--stdio`, the
- * transport of Neovim and most LSP clients; VS Code talks to the server over Node IPC, whose
- * framing Node itself decodes.
+ * transport of VS Code's client (client/src/extension.ts), Neovim and most LSP clients. Over
+ * `--node-ipc` Node decodes the framing itself, each message in one piece.
  */
 export class StdioMessageReader extends AbstractMessageReader {
   private callback: DataCallback | undefined;
