@@ -56,7 +56,7 @@ export class DocumentCache {
     // The line store lets a re-parse read the changed lines without building the whole text.
     const quick = this.reparseChangedLines(uri, version, document);
     if (quick) return this.keep(uri, version, quick);
-    const text = document.getText();
+    const text = document.textForParsing();
     const limit = this.analysisLimit && (await this.analysisLimit(uri));
     if (this.entries.get(uri) !== self) return this.newest(uri);
     const onDemand = limit !== undefined && text.length > limit;

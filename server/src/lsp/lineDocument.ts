@@ -5,6 +5,7 @@ import type {
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-textdocument';
 import type { LineSource } from '../parser/lineStarts';
+import { wholeText, type DocumentText, type PiecedText } from '../parser/piecedText';
 import { LineCursor } from '../parser/splitLines';
 
 /** Above this many new lines, splice in pieces (a spread of that many arguments overflows the stack). */
@@ -32,7 +33,7 @@ class LineSplitter {
   readonly lines: string[] = [];
   private readonly cursor: LineCursor;
 
-  constructor(private readonly text: string) {
+  constructor(text: DocumentText) {
     this.cursor = new LineCursor(text);
   }
 
@@ -41,7 +42,7 @@ class LineSplitter {
     const cursor = this.cursor;
     for (let n = 0; n < count; n++) {
       if (!cursor.advance()) return true;
-      this.lines.push(this.text.slice(cursor.start, cursor.nextStart));
+      this.lines.push(cursor.lineWithBreak());
       if (!cursor.hasNewline) return true;
     }
     return false;
@@ -64,7 +65,11 @@ function withoutBreak(line: string): string {
  */
 export class LineDocument implements TextDocument, LineSource {
   private starts: number[] | undefined;
-  private whole: string | undefined;
+  /**
+   * The whole text, when this version has it: the string it was opened or replaced with, pieces of it
+   * (a big document decoded while it arrived, see PiecedText), or the lines joined on request.
+   */
+  private whole: DocumentText | undefined;
 
   /** Every line with its break, the last without; split from the whole text on first use. */
   private split: readonly string[] | undefined;
@@ -77,14 +82,22 @@ export class LineDocument implements TextDocument, LineSource {
     readonly version: number,
     lines: readonly string[] | undefined,
     readonly length: number,
-    whole?: string,
+    whole?: DocumentText,
   ) {
     this.split = lines;
     this.whole = whole;
   }
 
-  /** A document from its text; the lines are split when first needed, or in the background. */
-  static create(uri: string, languageId: string, version: number, content: string): LineDocument {
+  /**
+   * A document from its text; the lines are split when first needed, or in the background. The
+   * content is a string, or pieces when the stdio reader decoded a big one while it arrived.
+   */
+  static create(
+    uri: string,
+    languageId: string,
+    version: number,
+    content: string | PiecedText,
+  ): LineDocument {
     return new LineDocument(uri, languageId, version, undefined, content.length, content);
   }
 
@@ -142,7 +155,12 @@ export class LineDocument implements TextDocument, LineSource {
   }
 
   getText(range?: Range): string {
-    if (!range) return (this.whole ??= this.lines.join(''));
+    if (!range) {
+      const whole =
+        typeof this.whole === 'string' ? this.whole : wholeText(this.whole ?? this.lines.join(''));
+      this.whole = whole;
+      return whole;
+    }
     let start = this.offsetAt(range.start);
     let end = this.offsetAt(range.end);
     // A reversed range reads forwards, as String.prototype.substring (the library) does.
@@ -155,6 +173,14 @@ export class LineDocument implements TextDocument, LineSource {
     for (let i = from.line + 1; i < to.line; i++) parts.push(this.lines[i]!);
     parts.push(this.lines[to.line]!.slice(0, to.column));
     return parts.join('');
+  }
+
+  /**
+   * The whole text for a parse: the pieces of a big document decoded while it arrived stay pieces (the
+   * parser reads them as they are), anything else is the string {@link getText} gives.
+   */
+  textForParsing(): DocumentText {
+    return this.whole ?? this.getText();
   }
 
   getLineRange(line: number): Range {

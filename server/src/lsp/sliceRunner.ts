@@ -47,10 +47,16 @@ export async function runInSlices<P, T>(
   const started = now();
   let budget = sliceMs;
   for (;;) {
-    const sliceEnd = now() + budget;
+    const sliceStart = now();
+    const sliceEnd = sliceStart + budget;
     let step = work.next();
     while (!step.done && now() < sliceEnd) step = work.next();
-    if (step.done) return step.value;
+    if (step.done) {
+      // The caller often starts more sliced work with the result at once (the checks after a parse):
+      // after a long last slice the loop gets its turn first, or both would run as one.
+      if (now() - sliceStart > shortSliceMs) await nextTurn();
+      return step.value;
+    }
     options.onSlice?.(step.value, now() - started);
     // What onSlice queued (a progress report's write) runs first: it is this work's, not other work.
     await Promise.resolve();

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'worker_threads';
 import type { HelperReading, ParallelReading } from '../parser/helperReading';
+import type { DocumentText } from '../parser/piecedText';
 import type { CommandBlock } from '../parser/readCommandLine';
 import { FACTS_PER_LINE, NO_FACTS } from '../parser/ruleFacts';
 import type { LineIndex } from '../parser/splitLines';
@@ -90,7 +91,11 @@ class WorkerReading implements HelperReading {
   private stopped = false;
 
   /** Starts the worker for `text`, or returns undefined when there is no worker to start. */
-  static start(text: string, index: LineIndex, options: WorkerReadingOptions): WorkerReading | undefined {
+  static start(
+    text: DocumentText,
+    index: LineIndex,
+    options: WorkerReadingOptions,
+  ): WorkerReading | undefined {
     const entry = workerEntry();
     if (!entry) return undefined;
     try {
@@ -101,7 +106,7 @@ class WorkerReading implements HelperReading {
   }
 
   private constructor(
-    private readonly text: string,
+    private readonly text: DocumentText,
     private readonly index: LineIndex,
     private readonly options: WorkerReadingOptions,
     entry: { file: string; execArgv: string[] },

@@ -1,3 +1,4 @@
+import type { DocumentText } from './piecedText';
 import type { CommandBlock } from './readCommandLine';
 import type { LineIndex } from './splitLines';
 
@@ -33,5 +34,5 @@ export interface ParallelReading {
   /** The helper reads runs of this many lines: the parser indexes the document by them. */
   readonly chunkLines: number;
   /** Starts a helper for `text`, or returns undefined when there is none to start. */
-  start(text: string, index: LineIndex): HelperReading | undefined;
+  start(text: DocumentText, index: LineIndex): HelperReading | undefined;
 }

@@ -1,3 +1,5 @@
+import type { PiecedText } from './piecedText';
+
 /** Anything that holds one immutable document text, e.g. a `ParsedDocument`. */
 interface HasText {
   readonly text: string;
@@ -52,6 +54,33 @@ const lineSourceByDocument = new WeakMap<HasText, LineSource>();
 /** Records that `doc`'s text comes from `source`, so line reads and the length never build it. */
 export function rememberLineSource(doc: HasText, source: LineSource): void {
   lineSourceByDocument.set(doc, source);
+}
+
+/**
+ * Records that `doc`'s text is `text`, held in pieces: its line starts and lines are read from the
+ * pieces, so only a caller that needs the whole text as one string (`doc.text`) makes it. `lineCount`
+ * counts lines as the editor does (the parser's count).
+ */
+export function rememberPiecedText(doc: HasText, text: PiecedText, lineCount: number): void {
+  let breaks = 0;
+  for (const piece of text.pieces)
+    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) breaks++;
+  const starts = new Int32Array(breaks + 2);
+  let line = 0;
+  let base = 0;
+  for (const piece of text.pieces) {
+    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1))
+      starts[++line] = base + at + 1;
+    base += piece.length;
+  }
+  starts[breaks + 1] = text.length + 1;
+  lineStartsByDocument.set(doc, starts);
+  lineSourceByDocument.set(doc, {
+    length: text.length,
+    lineCount,
+    line: (i) => text.slice(starts[i]!, starts[i + 1]! - 1),
+    text: () => text.toString(),
+  });
 }
 
 /** The text of `\n`-separated line `i` of `doc` (a trailing `\r` stays), or undefined past the end. */

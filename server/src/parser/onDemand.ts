@@ -1,6 +1,7 @@
 import type { AddressSpec, InterfaceSpec, Match, Negatable, OptionUse, Rule, Target } from '../model/rule';
 import type { Span } from '../model/span';
 import type { CommandLine, CommandVerb, Counters, Token } from '../model/syntax';
+import type { DocumentText } from './piecedText';
 import { Problems } from './problems';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
 import {
@@ -58,9 +59,9 @@ export class OnDemandStore {
   /** The name {@link shared} returned last. */
   private last = '';
 
-  /** `text` is the whole document the kept lines are read from again. */
+  /** `text` is the whole document the kept lines are read from again (a string or its pieces). */
   constructor(
-    readonly text: string,
+    readonly text: DocumentText,
     private readonly capacity = REMEMBERED_LINES,
   ) {}
 
@@ -243,7 +244,7 @@ export class OnDemandCommandLine implements CommandLine {
 const scratchRow = new Int32Array(FACTS_PER_LINE);
 
 /** The text at packed columns of the line at `lineStart`. */
-function columnsText(text: string, lineStart: number, packed: number): string {
+function columnsText(text: DocumentText, lineStart: number, packed: number): string {
   const start = lineStart + (packed >>> 15);
   return text.slice(start, start + (packed & (MAX_KEPT_LINE_LENGTH - 1)));
 }

@@ -12,6 +12,8 @@ import { parseChainLine, parseComment, parseTableLine } from './parseLine';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
 import { Problems } from './problems';
 import { LineCursor, countLines, indexLines, type LineIndex } from './splitLines';
+import type { DocumentText } from './piecedText';
+import { rememberPiecedText } from './lineStarts';
 import type { HelperReading, ParallelReading } from './helperReading';
 import { utf8Length } from './utf8';
 
@@ -61,7 +63,7 @@ export interface ParseProgress {
 }
 
 /** Parses a whole iptables-save / iptables-restore document. Never throws. */
-export function parseDocument(text: string, options: ParseOptions = {}): ParsedDocument {
+export function parseDocument(text: DocumentText, options: ParseOptions = {}): ParsedDocument {
   return runToEnd(parseDocumentInSlices(text, options));
 }
 
@@ -79,7 +81,7 @@ export function runToEnd<T>(work: Generator<unknown, T, void>): T {
  * requests, report progress and abandon a superseded version between slices. Never throws.
  */
 export function* parseDocumentInSlices(
-  text: string,
+  text: DocumentText,
   options: ParseOptions = {},
 ): Generator<ParseProgress, ParsedDocument, void> {
   try {
@@ -89,11 +91,10 @@ export function* parseDocumentInSlices(
   }
 }
 
-function failedParse(text: string, error: unknown): ParsedDocument {
+function failedParse(text: DocumentText, error: unknown): ParsedDocument {
   const message = error instanceof Error ? error.message : String(error);
   const builder = new RulesetBuilder(new Problems());
-  return {
-    text,
+  return parsedWithText(text, countLines(text), {
     tree: { lines: [], family: 'ipv4', missingFinalNewline: false, crlfLines: [] },
     ruleset: builder.finish(),
     problems: [
@@ -103,7 +104,28 @@ function failedParse(text: string, error: unknown): ParsedDocument {
         `Internal error in the parser: ${message}. Please report it.`,
       ),
     ],
+  });
+}
+
+/**
+ * The parse of `text` from its other parts. For pieces the `text` field is joined on first use, and
+ * the lines features read come from the pieces (lineTextOf), so a big document opened in pieces is
+ * never built as one string unless a feature needs all of it.
+ */
+function parsedWithText(
+  text: DocumentText,
+  lineCount: number,
+  parts: Omit<ParsedDocument, 'text'>,
+): ParsedDocument {
+  if (typeof text === 'string') return { text, ...parts };
+  const parsed: ParsedDocument = {
+    get text(): string {
+      return text.toString();
+    },
+    ...parts,
   };
+  rememberPiecedText(parsed, text, lineCount);
+  return parsed;
 }
 
 /** The restore loop of iptables-restore (legacy iptables-restore.c and nft xtables-restore.c), one line at a time. */
@@ -134,7 +156,7 @@ class DocumentParser {
   private nextTableLine = 0;
 
   constructor(
-    private readonly text: string,
+    private readonly text: DocumentText,
     private readonly options: ParseOptions,
   ) {
     this.documentFamily = options.family;
@@ -225,13 +247,14 @@ class DocumentParser {
     const atEnd = { done: total, total };
     for (const _ of this.builder.finishTables()) yield atEnd;
     const ruleset = this.builder.finish();
+    // The builder's last pass and, for a text in pieces, its line index are steps of their own.
+    yield atEnd;
     const family = ruleset.tables[0]?.family ?? this.documentFamily ?? 'ipv4';
-    return {
-      text: this.text,
+    return parsedWithText(this.text, total, {
       tree: { lines: this.nodes, family, missingFinalNewline, crlfLines: this.crlfLines },
       ruleset,
       problems: this.problems.list,
-    };
+    });
   }
 
   private insertLineFix(line: number, content: string, title: string) {

@@ -1,3 +1,5 @@
+import type { DocumentText } from './piecedText';
+
 /**
  * Reads a text line by line the way LSP clients number lines (`\n`, `\r\n` and a lone `\r` all end a
  * line), so spans line up with the editor, and tells which lines iptables-restore would read with a
@@ -17,47 +19,77 @@ export class LineCursor {
   hasNewline = false;
   /** Its break is `\r\n` or a lone `\r`: iptables-restore would see a `\r` at its end. */
   crlf = false;
-  /** Where the next `\r` is at or after the line start (text.length when there is none): most texts have none. */
+  /** The pieces of the text (one for a string): every one but the last ends with `\n`. */
+  private readonly pieces: readonly string[];
+  private pieceIndex = 0;
+  /** The piece the line is in, and where that piece starts in the text. */
+  private piece: string;
+  private base = 0;
+  /**
+   * Where the next `\r` is in the piece at or after the line start (the piece's length when there is
+   * none): most texts have none.
+   */
   private nextCr = -1;
 
-  constructor(private readonly text: string) {}
+  constructor(text: DocumentText) {
+    this.pieces = typeof text === 'string' ? [text] : text.pieces;
+    this.piece = this.pieces[0] ?? '';
+  }
 
   /** Moves to the next line; false after the last one. */
   advance(): boolean {
-    const text = this.text;
     if (this.line >= 0 && !this.hasNewline) return false;
-    const start = this.nextStart;
+    let start = this.nextStart - this.base;
+    // A piece but the last ends with a line break, so its end is the next piece's first line.
+    if (start === this.piece.length && this.pieceIndex < this.pieces.length - 1) {
+      this.base += this.piece.length;
+      this.piece = this.pieces[++this.pieceIndex]!;
+      this.nextCr = -1;
+      start = 0;
+    }
+    const text = this.piece;
     if (this.nextCr < start) {
       const cr = text.indexOf('\r', start);
       this.nextCr = cr < 0 ? text.length : cr;
     }
     let lf = text.indexOf('\n', start);
     if (lf < 0) lf = text.length;
+    const base = this.base;
     this.line++;
-    this.start = start;
+    this.start = base + start;
     if (this.nextCr < lf) {
       const cr = this.nextCr;
-      this.end = cr;
+      this.end = base + cr;
       this.crlf = true;
       this.hasNewline = true;
-      this.nextStart = text.charCodeAt(cr + 1) === 0x0a ? cr + 2 : cr + 1;
+      this.nextStart = base + (text.charCodeAt(cr + 1) === 0x0a ? cr + 2 : cr + 1);
       return true;
     }
-    this.end = lf;
+    this.end = base + lf;
     this.crlf = false;
     this.hasNewline = lf < text.length;
-    this.nextStart = this.hasNewline ? lf + 1 : lf;
+    this.nextStart = base + (this.hasNewline ? lf + 1 : lf);
     return true;
   }
 
   /** The next line's text without its break, or undefined after the last line. */
   next(): string | undefined {
-    return this.advance() ? this.text.slice(this.start, this.end) : undefined;
+    return this.advance() ? this.piece.slice(this.start - this.base, this.end - this.base) : undefined;
+  }
+
+  /** The current line with its break. */
+  lineWithBreak(): string {
+    return this.piece.slice(this.start - this.base, this.nextStart - this.base);
+  }
+
+  /** The first UTF-16 code unit of the current line (NaN when it is empty and the text ends). */
+  firstCode(): number {
+    return this.piece.charCodeAt(this.start - this.base);
   }
 }
 
 /** How many lines {@link LineCursor} reads from the text: line breaks plus one. */
-export function countLines(text: string): number {
+export function countLines(text: DocumentText): number {
   const cursor = new LineCursor(text);
   while (cursor.advance()) {
     // Counted by the cursor itself.
@@ -79,13 +111,13 @@ export interface LineIndex {
   readonly tableLines: readonly number[];
 }
 
-export function indexLines(text: string, every: number): LineIndex {
+export function indexLines(text: DocumentText, every: number): LineIndex {
   const cursor = new LineCursor(text);
   const starts: number[] = [];
   const tableLines: number[] = [];
   while (cursor.advance()) {
     if (cursor.line % every === 0) starts.push(cursor.start);
-    if (text.charCodeAt(cursor.start) === 0x2a /* * */) tableLines.push(cursor.line);
+    if (cursor.firstCode() === 0x2a /* * */) tableLines.push(cursor.line);
   }
   starts.push(text.length);
   return { total: cursor.line + 1, every, starts, tableLines };

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Message } from 'vscode-languageserver/node';
 import { StreamingJsonBody } from '../../../server/src/lsp/jsonBody';
+import { PiecedText } from '../../../server/src/parser/piecedText';
 import { StdioMessageReader } from '../../../server/src/lsp/stdioReader';
 import { checkProperty, runLabel } from '../../helpers/fuzzConfig';
 import { serverArgs, suiteClient } from '../../helpers/lspClient';
@@ -23,15 +24,42 @@ function cut(bytes: Buffer, offsets: readonly number[]): Buffer[] {
   return pieces;
 }
 
-/** What the decoder makes of `body` fed in the given pieces: the value, or the error's class. */
-function decode(body: Buffer, offsets: readonly number[], longLiteral: number): unknown {
-  const streamed = new StreamingJsonBody(body.length, longLiteral);
+/**
+ * What the decoder makes of `body` fed in the given pieces: the value, or the error's class. A text
+ * decoded in pieces (PiecedText) is given joined, with the paths where pieces were found in `piecedAt`.
+ */
+function decode(
+  body: Buffer,
+  offsets: readonly number[],
+  longLiteral: number,
+  pieceLength?: number,
+  piecedAt: string[] = [],
+): unknown {
+  const streamed = new StreamingJsonBody(body.length, longLiteral, undefined, pieceLength);
   for (const piece of cut(body, offsets)) streamed.write(piece);
+  let value: unknown;
   try {
-    return streamed.finish();
+    value = streamed.finish();
   } catch (error) {
     return `throws ${(error as Error).name}`;
   }
+  return joinPieces(value, '', piecedAt);
+}
+
+/** `value` with every PiecedText replaced by its joined string; notes where each one was. */
+function joinPieces(value: unknown, at: string, piecedAt: string[]): unknown {
+  if (value instanceof PiecedText) {
+    piecedAt.push(at);
+    for (const piece of value.pieces.slice(0, -1))
+      assert.ok(piece.endsWith('\n'), `a piece at ${at} ends inside a line`);
+    return value.toString();
+  }
+  if (Array.isArray(value)) return value.map((v, i) => joinPieces(v, `${at}[${i}]`, piecedAt));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, joinPieces(v, `${at}.${k}`, piecedAt)]),
+    );
+  return value;
 }
 
 function jsonParse(body: Buffer): unknown {
@@ -77,13 +105,24 @@ describe('StreamingJsonBody (big LSP bodies decoded as they arrive)', function (
   it(`Should give what JSON.parse gives, however the bytes are cut${runLabel(9141)}`, function () {
     checkProperty(
       9141,
-      fc.tuple(message, fc.array(fc.nat(), { maxLength: 12 }), fc.integer({ min: 1, max: 40 })),
-      ([value, offsets, longLiteral]) => {
+      fc.tuple(
+        message,
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+      ),
+      ([value, offsets, longLiteral, pieceLength]) => {
         const body = Buffer.from(JSON.stringify(value), 'utf8');
-        assert.deepStrictEqual(decode(body, offsets, longLiteral), jsonParse(body));
+        const piecedAt: string[] = [];
+        assert.deepStrictEqual(decode(body, offsets, longLiteral, pieceLength, piecedAt), jsonParse(body));
         // As an encoder that writes ASCII only sends it: astral characters become surrogate pairs.
         const ascii = Buffer.from(asciiOnlyJson(value), 'utf8');
-        assert.deepStrictEqual(decode(ascii, offsets, longLiteral), jsonParse(ascii));
+        assert.deepStrictEqual(decode(ascii, offsets, longLiteral, pieceLength, piecedAt), jsonParse(ascii));
+        // Only a didOpen's document text may come in pieces (the generated didChange has no contentChanges).
+        for (const at of piecedAt) {
+          assert.strictEqual(value.method, 'textDocument/didOpen');
+          assert.strictEqual(at, '.params.textDocument.text');
+        }
       },
     );
   });
@@ -97,14 +136,15 @@ describe('StreamingJsonBody (big LSP bodies decoded as they arrive)', function (
         fc.nat(),
         fc.constantFrom(0x00, 0x0a, 0x22, 0x5c, 0x75, 0x7d, 0xff),
         fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 30 }),
       ),
-      ([value, offsets, at, byte, longLiteral]) => {
+      ([value, offsets, at, byte, longLiteral, pieceLength]) => {
         const body = Buffer.from(JSON.stringify(value), 'utf8');
         const damaged = Buffer.from(body);
         damaged[at % damaged.length] = byte;
         const truncated = body.subarray(0, at % body.length);
         for (const bad of [damaged, truncated]) {
-          const got = decode(bad, offsets, longLiteral);
+          const got = decode(bad, offsets, longLiteral, pieceLength);
           const want = jsonParse(bad);
           // Both succeed with the same value, or both throw a SyntaxError.
           assert.deepStrictEqual(got, want);
@@ -113,7 +153,7 @@ describe('StreamingJsonBody (big LSP bodies decoded as they arrive)', function (
     );
   });
 
-  it('Should decode a 5 MB dump with its escapes exactly, and keep small strings as they are', function () {
+  it('Should decode a 5 MB dump with its escapes exactly, in pieces of whole lines, and keep small strings as they are', function () {
     const line = '-A KUBE-SVC-X -m comment --comment "ns/svc:http → 10.0.0.1:80 😀" -j KUBE-SEP-Y\t\\';
     const text = Array.from({ length: 60_000 }, (_, i) => `${line}${i}`).join('\n');
     const value = {
@@ -123,7 +163,42 @@ describe('StreamingJsonBody (big LSP bodies decoded as they arrive)', function (
     };
     const body = Buffer.from(JSON.stringify(value), 'utf8');
     assert.ok(body.length > 5_000_000);
-    assert.deepStrictEqual(decode(body, [1, 65536, 65537, 3_000_001], 64 * 1024), value);
+    const streamed = new StreamingJsonBody(body.length);
+    for (const part of cut(body, [1, 65536, 65537, 3_000_001])) streamed.write(part);
+    const got = streamed.finish() as { params: { textDocument: { text: unknown } } };
+    // Pieces of about a megabyte (the default), each but the last ending with a line break.
+    const pieced = got.params.textDocument.text;
+    assert.ok(pieced instanceof PiecedText);
+    assert.ok(pieced.pieces.length >= 5 && pieced.pieces.length <= 7, `${pieced.pieces.length} pieces`);
+    assert.deepStrictEqual(joinPieces(got, '', []), value);
+  });
+
+  it('Should give a full-text didChange in pieces, and a ranged change or any other long string whole', function () {
+    const text = 'line with "quotes" and é\n'.repeat(2_000);
+    const value = {
+      jsonrpc: '2.0',
+      method: 'textDocument/didChange',
+      params: {
+        textDocument: { uri: 'file:///a', version: 2 },
+        contentChanges: [
+          { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text },
+          { text },
+        ],
+        other: text,
+      },
+    };
+    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    const piecedAt: string[] = [];
+    assert.deepStrictEqual(decode(body, [100, 20_000], 1024, 4096, piecedAt), value);
+    assert.deepStrictEqual(piecedAt, ['.params.contentChanges[1].text']);
+    // The same text under another method is never pieces.
+    const other = { ...value, method: 'workspace/executeCommand' };
+    const otherAt: string[] = [];
+    assert.deepStrictEqual(
+      decode(Buffer.from(JSON.stringify(other), 'utf8'), [100], 1024, 4096, otherAt),
+      other,
+    );
+    assert.deepStrictEqual(otherAt, []);
   });
 });
 
