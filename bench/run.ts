@@ -10,9 +10,10 @@
  * IPL_BENCH_PARTS=native,open,cli,edit,requests,blocking (a subset re-measures one area; default all).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { measureBlocking } from './suite/blockingBench';
+import { measureBlocking, withServerStalls } from './suite/blockingBench';
 import { measureCli } from './suite/cliBench';
 import { defaultServiceCounts, kubeDump, withoutRepeatedChains, type Dump } from './suite/dumps';
 import { measureEdits } from './suite/editBench';
@@ -177,13 +178,20 @@ async function main(): Promise<void> {
     log(
       `responsiveness while opening ${largest.label}, hover every ${pingIntervalMs} ms; then trace ×${traces}`,
     );
-    const session = new LspSession();
+    const stallsFile = path.join(os.tmpdir(), `iptables-lens-bench-stalls-${process.pid}.json`);
+    fs.rmSync(stallsFile, { force: true });
+    const session = new LspSession({}, stallsFile);
     try {
       await session.initialize();
       measured.blocking = await measureBlocking(session, largest, pingIntervalMs);
       if (largest !== middle) traceResults.push(await measureTrace(session, largest, traces));
     } finally {
       await session.close();
+    }
+    if (measured.blocking && fs.existsSync(stallsFile)) {
+      const stalls = JSON.parse(fs.readFileSync(stallsFile, 'utf8')) as [number, number][];
+      measured.blocking = withServerStalls(measured.blocking, stalls);
+      fs.rmSync(stallsFile);
     }
   }
 

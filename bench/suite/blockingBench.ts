@@ -39,6 +39,25 @@ export interface BlockingResult {
   readonly worstSentAfterOpenMs: number;
   /** Every ping as [ms after didOpen it was sent, round trip ms], to see which phase of the open blocks. */
   readonly timeline: readonly (readonly [number, number])[];
+  /** When didOpen was sent, its message fully written, and the diagnostics arrived (Unix epoch ms). */
+  readonly epochMs: { readonly sent: number; readonly written: number; readonly diagnostics: number };
+  /**
+   * The server's own view (suite/eventLoopWatch.js), when recorded: each event-loop stall over 20 ms
+   * between didOpen and the diagnostics as [ms after didOpen, duration ms].
+   */
+  readonly serverStalls?: readonly (readonly [number, number])[];
+}
+
+/** `result` with the server's event-loop stalls (epoch [start, ms] pairs) that fall within its open. */
+export function withServerStalls(
+  result: BlockingResult,
+  stalls: readonly (readonly [number, number])[],
+): BlockingResult {
+  const { sent, diagnostics } = result.epochMs;
+  const during = stalls
+    .filter(([start, ms]) => start + ms >= sent && start <= diagnostics)
+    .map(([start, ms]) => [Math.round(start - sent), ms] as const);
+  return { ...result, serverStalls: during };
 }
 
 /**
@@ -75,6 +94,7 @@ export async function measureBlocking(
   const published = session.diagnosticsFor(uri, 1, 10 * 60_000);
   const sentAt = await session.open(uri, text);
   transferredAt = performance.now();
+  const epoch = (at: number): number => Math.round(performance.timeOrigin + at);
   let arrivedAt: number;
   try {
     arrivedAt = await published;
@@ -104,5 +124,6 @@ export async function measureBlocking(
     peakRssKiB: session.peakRssKiB(),
     worstSentAfterOpenMs: worst ? worst.sentAt - sentAt : NaN,
     timeline: pings.map((p) => [Math.round(p.sentAt - sentAt), Math.round((p.ms ?? NaN) * 10) / 10] as const),
+    epochMs: { sent: epoch(sentAt), written: epoch(transferredAt), diagnostics: epoch(arrivedAt) },
   };
 }

@@ -49,10 +49,19 @@ export class LspSession {
   private readonly waiters: DiagnosticsWaiter[] = [];
   private stderr = '';
 
-  constructor(private readonly settings: unknown = {}) {
-    this.process = spawn(process.execPath, [...serverNodeFlags, serverBundle, '--stdio'], {
+  /**
+   * `stallsFile`: have the server record its event-loop stalls into this file at exit
+   * (suite/eventLoopWatch.js, preloaded; blockingBench.withServerStalls reads it).
+   */
+  constructor(
+    private readonly settings: unknown = {},
+    stallsFile?: string,
+  ) {
+    const watch = stallsFile ? ['--require', path.join(__dirname, 'eventLoopWatch.js')] : [];
+    this.process = spawn(process.execPath, [...serverNodeFlags, ...watch, serverBundle, '--stdio'], {
       cwd: root,
       stdio: ['pipe', 'pipe', 'pipe'],
+      env: stallsFile ? { ...process.env, IPL_BENCH_STALLS_FILE: stallsFile } : process.env,
     });
     this.process.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-8192);

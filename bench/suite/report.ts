@@ -245,6 +245,27 @@ function blockingSection(b: BlockingResult | undefined): string[] {
       `${b.shownMessages.length ? b.shownMessages.map((m) => `"${m}"`).join('; ') : 'none'} |`,
     '',
     `The worst ping was sent ${s(b.worstSentAfterOpenMs)} after didOpen; latest.json has every ping's send time and round trip.`,
+    ...serverStallLines(b),
+  ];
+}
+
+/** The server's own event-loop stalls during the open (suite/eventLoopWatch.js), when recorded. */
+function serverStallLines(b: BlockingResult): string[] {
+  if (!b.serverStalls) return [];
+  const writtenAfter = b.epochMs.written - b.epochMs.sent;
+  const longest = (list: readonly (readonly [number, number])[]): string =>
+    list.length ? `${Math.max(...list.map(([, d]) => d))} ms` : 'none over 20 ms';
+  const after = b.serverStalls.filter(([at]) => at >= writtenAfter);
+  const listed = b.serverStalls
+    .filter(([, d]) => d > 50)
+    .map(([at, d]) => `${d} ms at ${s(at)}`)
+    .join(', ');
+  return [
+    '',
+    `The server's own view (a 2 ms timer in its event loop, suite/eventLoopWatch.js): longest stall ` +
+      `${longest(b.serverStalls)} during the open, ${longest(after)} after the didOpen message was written ` +
+      `(${s(writtenAfter)} after didOpen); stalls over 50 ms: ${listed || 'none'}. A ping sent while the ` +
+      'message was on its way waits behind it in the pipe, whatever the server does.',
   ];
 }
 
@@ -285,8 +306,13 @@ function targetsSection(r: SuiteResults): string[] {
   }
   if (r.blocking) {
     const b = r.blocking;
+    const stalls = b.serverStalls;
+    const serverView = stalls
+      ? `; the server's longest event-loop stall ${stalls.length ? Math.max(...stalls.map(([, d]) => d)) : '≤ 20'} ms`
+      : '';
     out.push(
-      `- No request blocked more than 100 ms on ${b.dump.label}: ${met(b.worstMs <= 100)} (worst ${ms(b.worstMs)} ms over ${b.pings} pings). ` +
+      `- No request blocked more than 100 ms on ${b.dump.label}: ${met(b.worstMs <= 100)} (worst ${ms(b.worstMs)} ms over ${b.pings} pings, ` +
+        `${ms(b.worstAfterTransferMs)} ms for those sent after the didOpen message was written${serverView}). ` +
         `Progress for work over 1 s: ${met(b.openMs <= 1000 || b.progressNotifications > 0)} ` +
         `(${b.progressNotifications} $/progress notifications during a ${s(b.openMs)} open).`,
     );
