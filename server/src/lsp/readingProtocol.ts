@@ -24,3 +24,6 @@ export const enum ReadingSlot {
   /** How many results the worker has posted, so the parser can wait for one. */
   Results = 1,
 }
+
+/** The nice value the reading worker gives its own thread on Linux (lsp/readingWorker.ts). */
+export const readingWorkerNice = 10;

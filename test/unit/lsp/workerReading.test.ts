@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Worker, MessageChannel, receiveMessageOnPort } from 'worker_threads';
 import { parseDocument, parseDocumentInSlices } from '../../../server/src/parser/parseDocument';
 import { readChunkFacts } from '../../../server/src/parser/readChunk';
-import type { ChunkJob, ChunkResult } from '../../../server/src/lsp/readingProtocol';
+import { readingWorkerNice, type ChunkJob, type ChunkResult } from '../../../server/src/lsp/readingProtocol';
 import { serverParallelReading, workerParallelReading } from '../../../server/src/lsp/workerReading';
 import { OnDemandCommandLine } from '../../../server/src/parser/onDemand';
 import { parsedJson } from '../../helpers/parsedJson';
@@ -70,6 +70,26 @@ const variants: Record<string, string> = {
   'an IPv6 header, so every IPv4 address misfits': kubeText.replace(/iptables-save/g, 'ip6tables-save'),
   'no final line break, the last line a rule': kubeText.replace(/COMMIT\n# Completed[^\n]*\n$/, '').trimEnd(),
 };
+
+/** The nice value of every thread of this process (field 19 of /proc/self/task/<tid>/stat). */
+function threadNiceValues(): number[] {
+  return fs.readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      return [niceOf(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+
+function ownNiceValue(): number {
+  return niceOf(fs.readFileSync('/proc/thread-self/stat', 'utf8'));
+}
+
+/** The nice field of a stat line; the command name before it may hold spaces and parentheses. */
+function niceOf(stat: string): number {
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
 
 /** Worker threads alive in this process, from Node's diagnostic report. */
 function workersAlive(): number {
@@ -193,9 +213,10 @@ describe('The reading worker rows (parser/readChunk.ts)', () => {
     for (let row = 256; row < 600; row++) assert.strictEqual(facts[row * 6], -1);
   });
 
-  it('Should run as the bundled worker and answer a run with the rows read in-process', async function () {
+  it('Should run as the bundled worker at a lower priority and answer a run with the rows read in-process', async function () {
     const bundled = path.join(root, 'dist', 'readingWorker.js');
     if (!fs.existsSync(bundled)) this.skip(); // CI builds dist/ before the tests
+    const niceBefore = threadNiceValues();
     const shared = new Int32Array(new SharedArrayBuffer(8));
     const channel = new MessageChannel();
     const worker = new Worker(bundled, {
@@ -221,6 +242,14 @@ describe('The reading worker rows (parser/readChunk.ts)', () => {
       }
       assert.ok(answer, 'no answer from the bundled worker');
       assert.strictEqual(answer.chunk, 3);
+      // The kernel's view: one more thread of this process runs at the worker's nice value, this
+      // thread's own is unchanged.
+      const niceAfter = threadNiceValues();
+      assert.strictEqual(
+        niceAfter.filter((n) => n === readingWorkerNice).length,
+        niceBefore.filter((n) => n === readingWorkerNice).length + 1,
+      );
+      assert.strictEqual(ownNiceValue(), 0);
       assert.deepStrictEqual(
         Array.from(answer.facts!),
         Array.from(readChunkFacts(job.text, 17, 400, { table: 'nat', family: 4, shortLived: true })),
