@@ -162,17 +162,17 @@ export class OnDemandCommandLine implements CommandLine {
   }
 
   /**
-   * The handle of a clean `-A` line at `start` in the document from the facts another reader wrote
-   * (parser/helperReading.ts): the names are taken from the text at the columns the row gives.
+   * The handle of a clean `-A` line `text` at `start` in the document from the facts another reader
+   * wrote (parser/helperReading.ts): the names are taken from the line at the columns the row gives.
    */
   static fromFacts(
     line: number,
     start: number,
+    text: string,
     block: OnDemandBlock,
     facts: Int32Array,
     row: number,
   ): OnDemandCommandLine {
-    const text = block.store.text;
     const at = row * FACTS_PER_LINE;
     const chain = facts[at + Fact.ChainColumns]!;
     const target = facts[at + Fact.TargetColumns]!;
@@ -183,8 +183,8 @@ export class OnDemandCommandLine implements CommandLine {
       block,
       facts,
       row,
-      columnsText(text, start, chain),
-      target === -1 ? undefined : columnsText(text, start, target),
+      columnsText(text, chain),
+      target === -1 ? undefined : columnsText(text, target),
     );
   }
 
@@ -243,10 +243,10 @@ export class OnDemandCommandLine implements CommandLine {
 /** One row for the handles the parser builds from its own reading (their constructor copies it). */
 const scratchRow = new Int32Array(FACTS_PER_LINE);
 
-/** The text at packed columns of the line at `lineStart`. */
-function columnsText(text: DocumentText, lineStart: number, packed: number): string {
-  const start = lineStart + (packed >>> 15);
-  return text.slice(start, start + (packed & (MAX_KEPT_LINE_LENGTH - 1)));
+/** The text at packed columns of a line (read from the line itself, not from the whole document). */
+function columnsText(lineText: string, packed: number): string {
+  const start = packed >>> 15;
+  return lineText.slice(start, start + (packed & (MAX_KEPT_LINE_LENGTH - 1)));
 }
 
 /**

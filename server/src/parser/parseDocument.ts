@@ -539,7 +539,14 @@ class DocumentParser {
       const row = this.reading!.rowOf(i);
       // The helper read this very text (a NUL-cut line never gets a row, so the lengths tell).
       if (rows[row * FACTS_PER_LINE] === text.length) {
-        const kept = OnDemandCommandLine.fromFacts(i, this.lineStart, block as OnDemandBlock, rows, row);
+        const kept = OnDemandCommandLine.fromFacts(
+          i,
+          this.lineStart,
+          text,
+          block as OnDemandBlock,
+          rows,
+          row,
+        );
         this.nodes.push(kept);
         this.builder.command(kept);
         return;
