@@ -72,6 +72,11 @@ export class PiecedText {
     return (this.joined ??= this.pieces.length === 1 ? this.pieces[0]! : this.pieces.join(''));
   }
 
+  /** Serialised as the string it stands for (a message traced to the client's log, a test's JSON). */
+  toJSON(): string {
+    return this.toString();
+  }
+
   /** Index of the piece holding `offset` (0 ≤ offset < length). */
   private pieceAt(offset: number): number {
     const starts = this.starts;

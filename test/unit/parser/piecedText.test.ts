@@ -73,6 +73,7 @@ describe('PiecedText (a document text in pieces)', function () {
         for (const piece of pieced.pieces.slice(0, -1)) assert.ok(piece.endsWith('\n'));
         assert.strictEqual(pieced.length, text.length);
         assert.strictEqual(pieced.toString(), text);
+        assert.strictEqual(JSON.stringify({ text: pieced }), JSON.stringify({ text }));
         for (const at of offsets) assert.deepStrictEqual(pieced.charCodeAt(at), text.charCodeAt(at));
         for (let i = 0; i + 1 < offsets.length; i += 2) {
           const [a, b] = [Math.max(0, offsets[i]!), Math.max(0, offsets[i + 1]!)];
