@@ -13,6 +13,7 @@ import { lineStartsOf, lineTextOf, textLengthOf } from '../../../server/src/pars
 import { parseDocument } from '../../../server/src/parser/parseDocument';
 import { PiecedText } from '../../../server/src/parser/piecedText';
 import { LineCursor, countLines, indexLines } from '../../../server/src/parser/splitLines';
+import { CountingPieces } from '../../helpers/countingPieces';
 import { checkProperty, runLabel } from '../../helpers/fuzzConfig';
 import { parsedJson } from '../../helpers/parsedJson';
 
@@ -31,15 +32,6 @@ function piecesOf(text: string, size: number): string[] {
     from = end;
   }
   return pieces;
-}
-
-/** Counts how often the whole string is asked for. */
-class CountingPieces extends PiecedText {
-  joins = 0;
-  override toString(): string {
-    this.joins++;
-    return super.toString();
-  }
 }
 
 /** Text over an alphabet rich in line breaks of every kind. */

@@ -8,6 +8,7 @@ import type { ContextClassification } from '../../../istio/classify';
 import type { ExpectedRule } from '../../../istio/generations';
 import type { RecognizedRule } from '../../../istio/recognize';
 import { firstInChainConstraints } from '../../../istio/orderConstraints';
+import { lineTextOf } from '../../../parser/lineStarts';
 
 /**
  * Pure text edits for the Istio quick fixes (ARCHITECTURE rule 7): insert a rule at its canonical place,
@@ -19,8 +20,18 @@ import { firstInChainConstraints } from '../../../istio/orderConstraints';
  * The document's lines as the parser and the editor number them (`\n`, `\r\n` and a lone `\r`
  * each end a line), without their line breaks, so edit columns never run past a line's end.
  */
-export function documentLines(doc: ParsedDocument): string[] {
+function documentLines(doc: ParsedDocument): string[] {
   return doc.text.split(/\r\n|\r|\n/);
+}
+
+/**
+ * The text of one line as the editor numbers lines, without its break. A document without carriage
+ * returns (the parser lists every line a `\r` ends in `crlfLines`) has the `\n`-separated lines, read
+ * without splitting, or even joining, a whole node dump for one quick fix.
+ */
+export function editorLineText(doc: ParsedDocument, line: number): string | undefined {
+  if (doc.tree.crlfLines.length === 0) return lineTextOf(doc, line);
+  return documentLines(doc)[line];
 }
 
 export function deleteLineEdit(line: number): TextEditData {
@@ -55,7 +66,7 @@ export function replaceSpanEdit(span: Span, text: string): TextEditData {
 
 /** Replaces a whole line's content (its line break stays). */
 export function replaceLineEdit(doc: ParsedDocument, line: number, text: string): TextEditData {
-  const content = documentLines(doc)[line] ?? '';
+  const content = editorLineText(doc, line) ?? '';
   return {
     range: { start: { line, character: 0 }, end: { line, character: content.length } },
     newText: text,
@@ -144,17 +155,17 @@ export function reorderChainEdit(
   ranked: readonly { readonly rr: { readonly rule: Rule }; readonly rank: number }[],
 ): TextEditData | undefined {
   if (ranked.length < 2) return undefined;
-  const lines = documentLines(doc);
   const slots = ranked.map((r) => r.rr.rule.line).sort((a, b) => a - b);
   const sorted = [...ranked].sort((a, b) => a.rank - b.rank || a.rr.rule.line - b.rr.rule.line);
   const first = slots[0] as number;
   const last = slots[slots.length - 1] as number;
   const replacement = new Map<number, string>();
   slots.forEach((line, i) =>
-    replacement.set(line, lines[(sorted[i] as { rr: { rule: Rule } }).rr.rule.line] ?? ''),
+    replacement.set(line, editorLineText(doc, (sorted[i] as { rr: { rule: Rule } }).rr.rule.line) ?? ''),
   );
   const newLines: string[] = [];
-  for (let line = first; line <= last; line++) newLines.push(replacement.get(line) ?? lines[line] ?? '');
+  for (let line = first; line <= last; line++)
+    newLines.push(replacement.get(line) ?? editorLineText(doc, line) ?? '');
   return { range: wholeLinesRange(first, last), newText: `${newLines.join('\n')}\n` };
 }
 

@@ -21,7 +21,7 @@ import { expectedInpodRuleSet } from '../../../istio/generations';
 import {
   canonicalRank,
   deleteLineEdit,
-  documentLines,
+  editorLineText,
   insertBeforeLineEdit,
   reorderChainEdit,
 } from './istioEdits';
@@ -209,7 +209,7 @@ function moveToFrontEdits(
   rule: Rule,
   firstLine: number,
 ): ReturnType<typeof deleteLineEdit>[] {
-  const text = documentLines(doc)[rule.line] ?? '';
+  const text = editorLineText(doc, rule.line) ?? '';
   return [insertBeforeLineEdit(doc, firstLine, text), deleteLineEdit(rule.line)];
 }
 
