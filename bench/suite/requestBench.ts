@@ -24,6 +24,8 @@ export interface LatencyResult {
   readonly maxMs: number;
   /** How many answers were empty (null / []), to show the probes hit something. */
   readonly empty: number;
+  /** Every round trip in the order sent (ms, two decimals), to see when the slow ones came. */
+  readonly samplesMs: readonly number[];
 }
 
 function isEmpty(result: unknown): boolean {
@@ -52,6 +54,7 @@ async function measureRequests(
     p99Ms: percentile(samples, 99),
     maxMs: Math.max(...samples),
     empty,
+    samplesMs: samples.map((ms) => Math.round(ms * 100) / 100),
   };
 }
 
