@@ -294,7 +294,7 @@ export class LineDocument implements TextDocument, LineSource {
  */
 const linesPerTurn = 5_000;
 
-/** Splits a freshly opened document's lines between other work (a few milliseconds per turn). */
+/** Splits a freshly opened document's lines between other work (about a millisecond per turn). */
 export async function splitInBackground(document: LineDocument): Promise<void> {
   while (!document.splitSome(linesPerTurn)) await new Promise((resolve) => setImmediate(resolve));
 }

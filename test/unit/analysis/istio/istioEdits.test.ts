@@ -4,7 +4,10 @@
  */
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { editorLineText } from '../../../../server/src/analysis/checks/istio/istioEdits';
+import {
+  editorLineText,
+  insertBeforeLineEdit,
+} from '../../../../server/src/analysis/checks/istio/istioEdits';
 import { parseDocument } from '../../../../server/src/parser/parseDocument';
 import { PiecedText } from '../../../../server/src/parser/piecedText';
 import { CountingPieces } from '../../../helpers/countingPieces';
@@ -45,5 +48,19 @@ describe('editorLineText (the line a quick fix rewrites)', function () {
     // With a carriage return the lines are split from the whole text, numbered as the editor does.
     const withCr = parseDocument(new CountingPieces([`a\rb\n`, text]));
     assert.strictEqual(editorLineText(withCr, 2), '# line 0');
+  });
+
+  it('Should end the last line first when a rule goes after it in a file without a final newline', function () {
+    for (const [text, character] of [
+      ['*nat\nCOMMIT', 6],
+      ['*nat\r\nCOMMIT  ', 8],
+      ['*nat\rCOMMIT', 6],
+    ] as const) {
+      const doc = parseDocument(text);
+      assert.deepStrictEqual(insertBeforeLineEdit(doc, 2, '-A X -j ACCEPT'), {
+        range: { start: { line: 1, character }, end: { line: 1, character } },
+        newText: '\n-A X -j ACCEPT\n',
+      });
+    }
   });
 });

@@ -20,9 +20,14 @@ import { lineTextOf } from '../../../parser/lineStarts';
  * The document's lines as the parser and the editor number them (`\n`, `\r\n` and a lone `\r`
  * each end a line), without their line breaks, so edit columns never run past a line's end.
  */
-function documentLines(doc: ParsedDocument): string[] {
-  return doc.text.split(/\r\n|\r|\n/);
+function documentLines(doc: ParsedDocument): readonly string[] {
+  let lines = linesByDocument.get(doc);
+  if (!lines) linesByDocument.set(doc, (lines = doc.text.split(/\r\n|\r|\n/)));
+  return lines;
 }
+
+/** The split of a document with carriage returns, made once per parse for all its quick fixes. */
+const linesByDocument = new WeakMap<ParsedDocument, readonly string[]>();
 
 /**
  * The text of one line as the editor numbers lines, without its break. A document without carriage
@@ -48,9 +53,8 @@ export function insertBeforeLineEdit(doc: ParsedDocument, line: number, text: st
   if (line < lineCount) {
     return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${text}\n` };
   }
-  // The last line starts after the last \n or lone \r, as the parser numbers lines.
-  const lastBreak = Math.max(doc.text.lastIndexOf('\n'), doc.text.lastIndexOf('\r'));
-  const end = { line: lineCount - 1, character: doc.text.length - lastBreak - 1 };
+  // The end of the last line, as the parser numbers lines.
+  const end = { line: lineCount - 1, character: editorLineText(doc, lineCount - 1)?.length ?? 0 };
   return { range: { start: end, end }, newText: `\n${text}\n` };
 }
 
