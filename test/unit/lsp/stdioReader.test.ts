@@ -153,6 +153,22 @@ describe('StreamingJsonBody (big LSP bodies decoded as they arrive)', function (
     );
   });
 
+  it('Should stop its four-byte copy at any byte that needs a look, wherever it falls in a word', function () {
+    // A run of plain text read a word at a time; one byte of interest at each of eight positions.
+    const specials = ['\\u0001', '\u0001', '\u001f', '\\"', '"', '\\\\', '\\n', 'é', '😀', '\u007f', ' '];
+    for (const special of specials)
+      for (let at = 100; at < 108; at++) {
+        const json = `{"method":"x","params":{"text":"${'a'.repeat(at)}${special}${'b'.repeat(40)}"}}`;
+        const body = Buffer.from(json, 'utf8');
+        for (const offsets of [[], [at + 13], [at + 14, at + 15]])
+          assert.deepStrictEqual(
+            decode(body, offsets, 16, 8),
+            jsonParse(body),
+            `${JSON.stringify(special)} at ${at}`,
+          );
+      }
+  });
+
   it('Should decode a 5 MB dump with its escapes exactly, in pieces of whole lines, and keep small strings as they are', function () {
     const line = '-A KUBE-SVC-X -m comment --comment "ns/svc:http → 10.0.0.1:80 😀" -j KUBE-SEP-Y\t\\';
     const text = Array.from({ length: 60_000 }, (_, i) => `${line}${i}`).join('\n');
