@@ -11,7 +11,7 @@ import { FACTS_PER_LINE } from './ruleFacts';
 import { parseChainLine, parseComment, parseTableLine } from './parseLine';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
 import { Problems } from './problems';
-import { LineCursor, countLines, indexLines, type LineIndex } from './splitLines';
+import { LineCursor, LineIndexer, countLines, type LineIndex } from './splitLines';
 import type { DocumentText } from './piecedText';
 import { rememberPiecedText } from './lineStarts';
 import type { HelperReading, ParallelReading } from './helperReading';
@@ -39,6 +39,9 @@ export const MAX_LINE_BYTES = 10238;
  * opened from p90 53–70 / worst 89–116 ms to p90 38–40 / worst 72–96 ms, the open no slower.
  */
 const yieldEveryLines = 255;
+
+/** Lines the first pass (counting and indexing the lines) reads per step: a millisecond or two. */
+const indexLinesPerStep = 16_384;
 
 /** What the caller knows about how the file will be loaded. */
 export interface ParseOptions {
@@ -177,18 +180,24 @@ class DocumentParser {
     }
   }
 
-  /** The line count, and the helper reading alongside when the document is big enough for one. */
-  private startReading(): number {
-    const parallel = this.options.parallel;
-    if (!this.store || !parallel) return countLines(this.text);
-    const index: LineIndex = indexLines(this.text, parallel.chunkLines);
-    this.tableLines = index.tableLines;
-    if (index.total >= parallel.minLines) this.reading = parallel.start(this.text, index);
+  /**
+   * The line count, and the helper reading alongside when the document is big enough for one: a
+   * first pass over the lines, in steps (the count is not known yet, so the progress has no total).
+   */
+  private *startReading(): Generator<ParseProgress, number, void> {
+    const parallel = this.store ? this.options.parallel : undefined;
+    const indexer = new LineIndexer(this.text, parallel?.chunkLines ?? Number.MAX_SAFE_INTEGER);
+    let index: LineIndex | undefined;
+    while (!(index = indexer.next(indexLinesPerStep))) yield { done: 0, total: 0 };
+    if (parallel) {
+      this.tableLines = index.tableLines;
+      if (index.total >= parallel.minLines) this.reading = parallel.start(this.text, index);
+    }
     return index.total;
   }
 
   private *readLines(): Generator<ParseProgress, ParsedDocument, void> {
-    const total = this.startReading();
+    const total = yield* this.startReading();
     this.lengths = new Int32Array(total);
     yield { done: 0, total };
     const lines = new LineCursor(this.text);

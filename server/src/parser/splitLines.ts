@@ -112,13 +112,45 @@ export interface LineIndex {
 }
 
 export function indexLines(text: DocumentText, every: number): LineIndex {
-  const cursor = new LineCursor(text);
-  const starts: number[] = [];
-  const tableLines: number[] = [];
-  while (cursor.advance()) {
-    if (cursor.line % every === 0) starts.push(cursor.start);
-    if (cursor.firstCode() === 0x2a /* * */) tableLines.push(cursor.line);
+  const indexer = new LineIndexer(text, every);
+  for (;;) {
+    const index = indexer.next(Infinity);
+    if (index) return index;
   }
-  starts.push(text.length);
-  return { total: cursor.line + 1, every, starts, tableLines };
+}
+
+/**
+ * {@link indexLines} in steps, so a big text is indexed between other work: one pass over 450,000
+ * lines is about 40 ms, which a request arriving right after a big document would wait for.
+ */
+export class LineIndexer {
+  private readonly cursor: LineCursor;
+  private readonly starts: number[] = [];
+  private readonly tableLines: number[] = [];
+
+  constructor(
+    private readonly text: DocumentText,
+    private readonly every: number,
+  ) {
+    this.cursor = new LineCursor(text);
+  }
+
+  /** Indexes at most `count` more lines: the index once the whole text is read, else undefined. */
+  next(count: number): LineIndex | undefined {
+    const cursor = this.cursor;
+    for (let n = 0; n < count; n++) {
+      if (!cursor.advance()) {
+        this.starts.push(this.text.length);
+        return {
+          total: cursor.line + 1,
+          every: this.every,
+          starts: this.starts,
+          tableLines: this.tableLines,
+        };
+      }
+      if (cursor.line % this.every === 0) this.starts.push(cursor.start);
+      if (cursor.firstCode() === 0x2a /* * */) this.tableLines.push(cursor.line);
+    }
+    return undefined;
+  }
 }
