@@ -419,10 +419,9 @@ export class StreamingJsonBody {
   /** The parsed skeleton with its placeholders replaced; `unfillable` if one is an object key. */
   private fill(value: unknown): unknown {
     if (typeof value === 'string') {
-      if (!value.startsWith(this.placeholderText)) return value;
-      const number = Number(value.slice(this.placeholderText.length));
-      const literal = this.literals[number];
-      if (!literal) return value;
+      const number = this.placeholderNumber(value);
+      const literal = number === undefined ? undefined : this.literals[number];
+      if (number === undefined || !literal) return value;
       const pieces = literal.pieces;
       if (pieces.length === 1) return pieces[0]!;
       return this.piecedLiterals.has(number) ? new PiecedText(pieces) : pieces.join('');
@@ -454,9 +453,8 @@ export class StreamingJsonBody {
   private documentTextLiterals(message: unknown): Set<number> {
     const found = new Set<number>();
     const note = (value: unknown): void => {
-      if (typeof value !== 'string' || !value.startsWith(this.placeholderText)) return;
-      const number = Number(value.slice(this.placeholderText.length));
-      if (Number.isInteger(number)) found.add(number);
+      const number = this.placeholderNumber(value);
+      if (number !== undefined) found.add(number);
     };
     const { method, params } = (message ?? {}) as { method?: unknown; params?: unknown };
     if (method === 'textDocument/didOpen') {
@@ -469,6 +467,13 @@ export class StreamingJsonBody {
             note((change as { text?: unknown }).text);
     }
     return found;
+  }
+
+  /** The number of the long literal `value` stands for, when it is a placeholder. */
+  private placeholderNumber(value: unknown): number | undefined {
+    if (typeof value !== 'string' || !value.startsWith(this.placeholderText)) return undefined;
+    const number = Number(value.slice(this.placeholderText.length));
+    return Number.isInteger(number) ? number : undefined;
   }
 
   /** The placeholder as JSON.parse returns it (its `\u0000` escape decoded). */

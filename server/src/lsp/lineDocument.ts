@@ -156,8 +156,7 @@ export class LineDocument implements TextDocument, LineSource {
 
   getText(range?: Range): string {
     if (!range) {
-      const whole =
-        typeof this.whole === 'string' ? this.whole : wholeText(this.whole ?? this.lines.join(''));
+      const whole = wholeText(this.whole ?? this.lines.join(''));
       this.whole = whole;
       return whole;
     }

@@ -17,14 +17,25 @@ const lineStartsByDocument = new WeakMap<HasText, Int32Array>();
 export function lineStartsOf(doc: HasText): Int32Array {
   const cached = lineStartsByDocument.get(doc);
   if (cached) return cached;
-  const text = doc.text;
-  let count = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
-  const starts = new Int32Array(count + 1);
-  let line = 0;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts[++line] = at + 1;
-  starts[count] = text.length + 1;
+  const starts = newlineStarts([doc.text]);
   lineStartsByDocument.set(doc, starts);
+  return starts;
+}
+
+/** The line starts of a text given as consecutive pieces (see {@link lineStartsOf}). */
+function newlineStarts(pieces: readonly string[]): Int32Array {
+  let breaks = 0;
+  for (const piece of pieces)
+    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) breaks++;
+  const starts = new Int32Array(breaks + 2);
+  let line = 0;
+  let base = 0;
+  for (const piece of pieces) {
+    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1))
+      starts[++line] = base + at + 1;
+    base += piece.length;
+  }
+  starts[breaks + 1] = base + 1;
   return starts;
 }
 
@@ -62,18 +73,7 @@ export function rememberLineSource(doc: HasText, source: LineSource): void {
  * counts lines as the editor does (the parser's count).
  */
 export function rememberPiecedText(doc: HasText, text: PiecedText, lineCount: number): void {
-  let breaks = 0;
-  for (const piece of text.pieces)
-    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) breaks++;
-  const starts = new Int32Array(breaks + 2);
-  let line = 0;
-  let base = 0;
-  for (const piece of text.pieces) {
-    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1))
-      starts[++line] = base + at + 1;
-    base += piece.length;
-  }
-  starts[breaks + 1] = text.length + 1;
+  const starts = newlineStarts(text.pieces);
   lineStartsByDocument.set(doc, starts);
   lineSourceByDocument.set(doc, {
     length: text.length,
