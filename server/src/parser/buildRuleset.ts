@@ -150,6 +150,12 @@ const VERBS_THAT_CHANGE_EDGES: ReadonlySet<string> = new Set([
   'rename-chain',
 ]);
 
+/** The rule number a command's first operand gives, if it is one. */
+function ruleNumberOf(node: CommandLine): number | undefined {
+  const t = node.operands[0];
+  return t && /^[0-9]+$/.test(t.text) ? Number(t.text) : undefined;
+}
+
 /**
  * Applies the commands of each table block in order, the way a restore of the file would change
  * the kernel's tables: builtin chains exist from the start, `:X -` and `-N` declare, `:INPUT DROP`
@@ -297,24 +303,10 @@ export class RulesetBuilder {
     // The other verbs' lines are never handles (only -A lines are kept), so their token costs nothing.
     const chainToken = node instanceof OnDemandCommandLine ? undefined : node.chain;
     const chain = name === undefined ? undefined : block.chains.get(name);
-    const needChain = (): ChainState | undefined => {
-      if (name === undefined) return undefined;
-      if (chain) return chain;
-      this.problems.add(
-        'syntax.undeclared-chain',
-        chainOperandOf(node)!.span,
-        `Chain \`${name}' does not exist in table ${block.tableLine.name}: declare it first with \`:${name} - [0:0]' or \`-N ${name}'. (iptables-restore: "No chain/target/match by that name")`,
-      );
-      return undefined;
-    };
-    const ruleNumber = (index = 0): number | undefined => {
-      const t = node.operands[index];
-      return t && /^[0-9]+$/.test(t.text) ? Number(t.text) : undefined;
-    };
     if (VERBS_THAT_CHANGE_EDGES.has(node.verb)) block.edgesSoFar = undefined;
     switch (node.verb) {
       case 'append': {
-        const c = needChain();
+        const c = this.needChain(block, node, name, chain);
         if (!rule) return;
         const target = c ?? this.orphanChain(block, name!);
         if (target !== block.appendingTo) {
@@ -326,10 +318,10 @@ export class RulesetBuilder {
         return;
       }
       case 'insert': {
-        const c = needChain();
+        const c = this.needChain(block, node, name, chain);
         if (!rule) return;
         const target = c ?? this.orphanChain(block, name!);
-        const at = (ruleNumber() ?? 1) - 1;
+        const at = (ruleNumberOf(node) ?? 1) - 1;
         if (at > target.rules.length) {
           this.problems.add(
             'syntax.rule-not-found',
@@ -341,8 +333,8 @@ export class RulesetBuilder {
         return;
       }
       case 'replace': {
-        const c = needChain();
-        const n = ruleNumber();
+        const c = this.needChain(block, node, name, chain);
+        const n = ruleNumberOf(node);
         if (!c || !rule || n === undefined) return;
         if (n > c.rules.length) {
           this.problems.add(
@@ -356,9 +348,9 @@ export class RulesetBuilder {
         return;
       }
       case 'delete': {
-        const c = needChain();
+        const c = this.needChain(block, node, name, chain);
         if (!c) return;
-        const n = ruleNumber();
+        const n = ruleNumberOf(node);
         if (node.operands.length > 0) {
           if (n === undefined) return;
           if (n > c.rules.length) {
@@ -391,7 +383,7 @@ export class RulesetBuilder {
         return;
       }
       case 'check':
-        needChain();
+        this.needChain(block, node, name, chain);
         return;
       case 'new-chain': {
         if (!chainToken) return;
@@ -415,7 +407,7 @@ export class RulesetBuilder {
       }
       case 'flush':
         if (chainToken) {
-          const c = needChain();
+          const c = this.needChain(block, node, name, chain);
           if (c) c.rules = [];
         } else for (const c of block.chains.values()) c.rules = [];
         return;
@@ -423,7 +415,7 @@ export class RulesetBuilder {
         this.deleteChains(block, chainToken);
         return;
       case 'policy': {
-        const c = needChain();
+        const c = this.needChain(block, node, name, chain);
         const policyToken = node.operands[0];
         if (!c || !policyToken) return;
         if (!c.builtin) {
@@ -448,7 +440,7 @@ export class RulesetBuilder {
         return;
       }
       case 'rename-chain': {
-        const c = needChain();
+        const c = this.needChain(block, node, name, chain);
         const newName = node.operands[0];
         if (!c || !newName) return;
         if (c.builtin) {
@@ -496,9 +488,29 @@ export class RulesetBuilder {
       case 'zero':
       case 'list':
       case 'list-rules':
-        if (chainToken) needChain();
+        if (chainToken) this.needChain(block, node, name, chain);
         return;
     }
+  }
+
+  /**
+   * The chain a command names, which must exist (`chain`, looked up already), or a problem on the
+   * chain operand when it does not.
+   */
+  private needChain(
+    block: Block,
+    node: CommandLine,
+    name: string | undefined,
+    chain: ChainState | undefined,
+  ): ChainState | undefined {
+    if (name === undefined) return undefined;
+    if (chain) return chain;
+    this.problems.add(
+      'syntax.undeclared-chain',
+      chainOperandOf(node)!.span,
+      `Chain \`${name}' does not exist in table ${block.tableLine.name}: declare it first with \`:${name} - [0:0]' or \`-N ${name}'. (iptables-restore: "No chain/target/match by that name")`,
+    );
+    return undefined;
   }
 
   /** Records the jump edge of a rule just appended to `chain`, or gives up recording for the block. */

@@ -490,7 +490,9 @@ class CommandState {
    * must start like a number for sscanf("%llu"). `args` holds the first word; returns the next index.
    */
   private counterArgs(args: Token[], next: number): number {
-    const first = args[0]!;
+    const first = args[0];
+    // `-c !` at the end of the line: the old negation took the word, already reported.
+    if (!first) return next;
     const comma = first.text.indexOf(',', 1);
     if (comma > 0) {
       args[0] = partOf(first, 0, comma);
@@ -1001,11 +1003,7 @@ class CommandState {
     }
     const t = this.target;
     if (!t?.spec) return;
-    const portsGiven =
-      t.options.some((o) => o.name === 'to-ports') ||
-      t.options.some(
-        (o) => (o.name === 'to-destination' || o.name === 'to-source') && hasNatPorts(o.args[0]?.text ?? ''),
-      );
+    const portsGiven = t.options.some((o) => optionGivesNatPorts(o.name, o.args[0]?.text ?? ''));
     const portProtocols = ['tcp', 'udp', 'sctp', 'dccp', 'udplite'];
     if (portsGiven && !(positive && portProtocols.includes(proto!))) {
       const use = t.options.find(
@@ -1018,6 +1016,14 @@ class CommandState {
       );
     }
   }
+}
+
+/**
+ * Whether a NAT target's option gives ports (`--to-ports`, or a `--to-destination`/`--to-source`
+ * range with a port part), which the tool refuses without a port-carrying `-p`.
+ */
+export function optionGivesNatPorts(name: string, value: string): boolean {
+  return name === 'to-ports' || ((name === 'to-destination' || name === 'to-source') && hasNatPorts(value));
 }
 
 /** Whether a NAT range text carries a port part (`1.2.3.4:80`, `[::1]:80`, `:80`). */

@@ -112,7 +112,7 @@ function parseRange(
   return ok({ from: from.value, to: to.value });
 }
 
-function parseProbability(text: string): Decoded<number> {
+export function parseProbability(text: string): Decoded<number> {
   const n = Number(text);
   if (!/^[0-9.eE+-]+$/.test(text) || !Number.isFinite(n) || n < 0 || n > 1) {
     return fail(`"--probability" must be between 0 and 1, got "${text}"`);

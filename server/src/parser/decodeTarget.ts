@@ -109,7 +109,7 @@ function decodeSaveRestore(
 }
 
 /** `[ip[-ip]][:port[-port]]`, IPv6 addresses in brackets when a port follows (libipt_DNAT/libip6t_DNAT). */
-function parseNatRange(text: string, span: Span): Decoded<NatRange> {
+export function parseNatRange(text: string, span: Span): Decoded<NatRange> {
   let addrPart = text;
   let portPart: string | undefined;
   if (text.startsWith('[')) {

@@ -10,6 +10,7 @@ import { MAX_KEPT_LINE_LENGTH, OnDemandCommandLine, OnDemandStore, type OnDemand
 import { FACTS_PER_LINE } from './ruleFacts';
 import { parseChainLine, parseComment, parseTableLine } from './parseLine';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
+import { writeCanonicalRuleFacts } from './canonicalRule';
 import { Problems } from './problems';
 import { LineCursor, LineIndexer, countLines, type LineIndex } from './splitLines';
 import type { DocumentText } from './piecedText';
@@ -39,6 +40,9 @@ export const MAX_LINE_BYTES = 10238;
  * opened from p90 53–70 / worst 89–116 ms to p90 38–40 / worst 72–96 ms, the open no slower.
  */
 const yieldEveryLines = 255;
+
+/** The row the canonical lane writes a line's facts into before its handle copies them. */
+const laneRow = new Int32Array(FACTS_PER_LINE);
 
 /** Lines the first pass (counting and indexing the lines) reads per step: a millisecond or two. */
 const indexLinesPerStep = 16_384;
@@ -565,6 +569,13 @@ class DocumentParser {
         this.builder.command(kept);
         return;
       }
+    }
+    if (block.store && hasNewline && writeCanonicalRuleFacts(text, block, laneRow, 0)) {
+      // The common canonical line, read in one pass without the full reading's tokens and model.
+      const kept = OnDemandCommandLine.fromFacts(i, this.lineStart, text, block as OnDemandBlock, laneRow, 0);
+      this.nodes.push(kept);
+      this.builder.command(kept);
+      return;
     }
     const problemsBefore = this.problems.list.length;
     const read = readCommandLine(text, i, block, this.problems, hasNewline);

@@ -1,5 +1,6 @@
 import type { Rule } from '../model/rule';
 import type { CommandLine } from '../model/syntax';
+import { writeCanonicalRuleFacts } from './canonicalRule';
 import { Problems } from './problems';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
 import { FACTS_PER_LINE, MAX_KEPT_LINE_LENGTH, NO_FACTS, namesArePlain, writeRuleFacts } from './ruleFacts';
@@ -37,6 +38,7 @@ export function readChunkFacts(
     if (cursor.end - cursor.start >= MAX_KEPT_LINE_LENGTH) continue;
     const text = chunk.slice(cursor.start, cursor.end);
     if (text.includes('\u0000')) continue;
+    if (writeCanonicalRuleFacts(text, block, facts, row)) continue;
     problems.list.length = 0;
     const read = readCommandLine(text, firstLine + row, block, problems);
     if (!read.ok || problems.list.length > 0) continue;

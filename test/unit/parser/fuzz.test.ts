@@ -1,17 +1,6 @@
 import * as assert from 'assert';
 import { parseDocument } from '../../../server/src/parser/parseDocument';
-
-/** mulberry32: a small seeded PRNG so every run checks the same documents. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../helpers/prng';
 
 const vocabulary = [
   '*filter',
@@ -159,7 +148,7 @@ function lspLines(text: string): string[] {
 
 describe('parser: never throws on junk (seeded fuzz)', () => {
   it('Should parse 1500 random documents without throwing and keep its invariants', () => {
-    const next = rng(0x1a2b3c);
+    const next = prng(0x1a2b3c);
     for (let round = 0; round < 1500; round++) {
       const text = randomDocument(next);
       const doc = parseDocument(text);

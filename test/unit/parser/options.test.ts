@@ -122,6 +122,18 @@ describe('parser: long options, aliases and unique-prefix abbreviation', () => {
     assert.deepStrictEqual(counters('-c 5,'), [['5', ''], ['-c byte counter not numeric']]);
   });
 
+  it('Should report `-c !` at the end of a line as the old negation instead of failing the whole parse', () => {
+    // Found by the canonical reader's mutation test: the counters were read from an empty argument list.
+    for (const rule of ['-A PREROUTING -c !', '-A PREROUTING -p tcp --dport 80 -j ACCEPT -c !']) {
+      const parsed = mangle(rule);
+      const at = rule.length - 1;
+      assert.deepStrictEqual(
+        parsed.problems.map((p) => `${p.code}@${p.span.start}`),
+        [`syntax.old-negation@${at}`, `syntax.not-negatable@${at}`],
+      );
+    }
+  });
+
   it('Should load the protocol match lazily at the first option nobody else knows', () => {
     const r = ruleAt(mangle('-A PREROUTING -p tcp --dport 15008 -m mark ! --mark 0x539/0xfff -j ACCEPT'), 1);
     assert.deepStrictEqual(
