@@ -487,7 +487,7 @@ function readOptions(
     const isLong =
       quotedTokens[at] === 0 && e - s > 2 && text.charCodeAt(s) === 0x2d && text.charCodeAt(s + 1) === 0x2d;
     // Anything else ends a match's options (a `!` before it is then the rule option's); a target's
-    // options run to the end of the lineState.
+    // options run to the end of the line.
     if (!isLong) {
       if (!stopAtOthers) return -1;
       break;
