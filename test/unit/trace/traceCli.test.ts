@@ -1,8 +1,12 @@
 import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
 import type { TraceJsonResult } from '../../../common/traceProtocol';
 import { runTrace } from '../../../server/src/cli/trace';
 import { parseDocument } from '../../../server/src/parser/parseDocument';
-import { answerTraceRequest, listTraceScenarios } from '../../../server/src/trace/tracer';
+import { defaultSettings } from '../../../server/src/settings';
+import { formatTraceJson, formatTraceText } from '../../../server/src/trace/format';
+import { answerTraceRequest, listTraceScenarios, tracePacket } from '../../../server/src/trace/tracer';
 
 // Istio's in-pod nat rules, DNS capture off (istio-ambient.md §3.2, N1/N2, N7, N10–N12, N5/N6).
 const ambient = [
@@ -124,5 +128,46 @@ describe('trace CLI and request', () => {
     assert.equal(ok.result?.packets[0].final.socketPort, 8080);
     assert.match(answerTraceRequest(doc, {}).error ?? '', /exactly one/);
     assert.ok(listTraceScenarios(doc).some((s) => s.name === 'ztunnel-to-app'));
+  });
+
+  it('Should trace a node dump above the editor size limit exactly as over the whole parse', async function () {
+    this.timeout(120_000);
+    // Above the limit the CLI keeps rule lines as handles and reads only those the packet reaches.
+    const generator = path.join(__dirname, '..', '..', '..', 'bench', 'gen-kube.mjs');
+    const dump = execFileSync(process.execPath, [generator, '4000', '3'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    assert.ok(dump.length > defaultSettings.diagnostics.maxFileSizeForAnalysis);
+    const lines = dump.split('\n');
+    const service = /^-A KUBE-SERVICES -d ([0-9.]+)\/32 -p tcp .* --dport ([0-9]+) /.exec(
+      lines.filter((l) => l.startsWith('-A KUBE-SERVICES -d ')).at(-1)!,
+    )!;
+    const whole = parseDocument(dump);
+    const packets = [
+      `tcp 10.244.0.5:43210 -> ${service[1]}:${service[2]} out`,
+      `tcp 10.1.2.3:40000 -> ${service[1]}:${service[2]} in`,
+      'udp 10.1.2.3:5000 -> 10.244.7.9:53 in',
+    ];
+    for (const packet of packets) {
+      const expected = tracePacket(whole, packet, {});
+      assert.ok(expected.ok);
+      for (const format of ['json', 'text'] as const) {
+        let out = '';
+        const code = await runTrace(['dump.rules', '--packet', packet, '--format', format, '--verbose'], {
+          stdout: (t) => (out += t),
+          stderr: (t) => assert.fail(t),
+          readFile: async () => dump,
+        });
+        assert.equal(code, 0);
+        assert.equal(
+          out,
+          format === 'json'
+            ? `${JSON.stringify(formatTraceJson(expected.result), null, 2)}\n`
+            : formatTraceText(expected.result, lines, true),
+          `${format} trace of ${packet}`,
+        );
+      }
+    }
   });
 });
