@@ -176,6 +176,24 @@ function wordIs(text: string, start: number, end: number, word: string): boolean
   return end - start === word.length && text.startsWith(word, start);
 }
 
+/**
+ * The entry whose name (`nameOf`) is the word at [start, end), or undefined. A loop rather than
+ * `find`, which would make a closure per word of every line.
+ */
+function findWord<T>(
+  entries: readonly T[],
+  nameOf: (entry: T) => string,
+  text: string,
+  start: number,
+  end: number,
+): T | undefined {
+  for (const entry of entries) if (wordIs(text, start, end, nameOf(entry))) return entry;
+  return undefined;
+}
+
+const extensionName = (ext: Extension): string => ext.name;
+const writtenName = (option: LaneOption): string => option.written;
+
 const matchModules: Extension[] = [];
 for (const [name, checks] of Object.entries(readable.matches)) {
   const spec = findMatchModule(name);
@@ -389,7 +407,7 @@ function readRuleOption(text: string, i: number, count: number): number {
   const ve = ends[i + 1]!;
   if (letter === 0x6d /* m */) {
     if (lineState.negated) return -1;
-    const ext = matchModules.find((m) => wordIs(text, vs, ve, m.name));
+    const ext = findWord(matchModules, extensionName, text, vs, ve);
     if (!ext) return -1;
     const next = readOptions(text, ext, i + 2, count, true);
     if (next >= 0 && ext.protocols) lineState.protocolNeeds.push(ext.protocols);
@@ -414,7 +432,8 @@ function readRuleOption(text: string, i: number, count: number): number {
     }
     case 0x70 /* p */: {
       if (lineState.negated || lineState.seen & SEEN_PROTOCOL) return -1;
-      const protocol = laneProtocols.find((p) => wordIs(text, vs, ve, p));
+      let protocol: string | undefined;
+      for (const p of laneProtocols) if (wordIs(text, vs, ve, p)) protocol = p;
       if (protocol === undefined) return -1;
       lineState.seen |= SEEN_PROTOCOL;
       lineState.protocol = protocol;
@@ -492,7 +511,7 @@ function readOptions(
       if (!stopAtOthers) return -1;
       break;
     }
-    const option = ext.options.find((o) => wordIs(text, s + 2, e, o.written));
+    const option = findWord(ext.options, writtenName, text, s + 2, e);
     if (!option || seen & option.bit || (negated && !option.spec.negatable)) return -1;
     seen |= option.bit;
     i = at + 1;

@@ -46,6 +46,12 @@ export { MAX_KEPT_LINE_LENGTH, type DestinationFilter } from './ruleFacts';
  */
 const REMEMBERED_LINES = 256;
 
+/** Which kind of name {@link OnDemandStore.shared} is asked for: each kind remembers its last one. */
+export const enum NameSlot {
+  Chain = 0,
+  Target = 1,
+}
+
 /**
  * The re-read lines of one parse, first in, first out: each handle holds its full node until the
  * ring of remembered handles comes round to it again (a Map would do, but deleting its oldest entry
@@ -56,8 +62,8 @@ export class OnDemandStore {
   private next = 0;
   private reads = 0;
   private readonly names = new Map<string, string>();
-  /** The name {@link shared} returned last. */
-  private last = '';
+  /** The name {@link shared} returned last, per slot. */
+  private readonly last: string[] = ['', ''];
 
   /** `text` is the whole document the kept lines are read from again (a string or its pieces). */
   constructor(
@@ -82,16 +88,29 @@ export class OnDemandStore {
    * One string per distinct chain or target name: a handle would otherwise hold its own slice of its
    * line for each (a node dump names 120,000 chains across 450,000 lines, 10 MB of duplicates).
    */
-  shared(name: string): string {
-    // Rules of one chain sit together, so most names are the one just asked for: comparing with it
-    // is cheaper than hashing a new slice for the map.
-    if (name === this.last) return this.last;
+  shared(name: string, slot: NameSlot = NameSlot.Chain): string {
+    // Rules of one chain sit together, and many jump to the same chain, so most names are the one
+    // asked for last in their slot: comparing with it is cheaper than hashing a new slice for the map.
+    const last = this.last[slot]!;
+    if (name === last) return last;
     // A declared chain's own name: the ruleset builder looks the same name up in the same map right
     // after, which is then cheap, where a map of our own would be a second cold lookup per rule.
     const known = this.declaredName?.(name) ?? this.names.get(name);
-    if (known !== undefined) return (this.last = known);
+    if (known !== undefined) return (this.last[slot] = known);
     this.names.set(name, name);
-    return (this.last = name);
+    return (this.last[slot] = name);
+  }
+
+  /**
+   * {@link shared} of the name at packed columns of a line's text (parser/ruleFacts.ts), without
+   * slicing the line when it is the name asked for last in its slot.
+   */
+  sharedAt(lineText: string, packed: number, slot: NameSlot): string {
+    const start = packed >>> 15;
+    const length = packed & (MAX_KEPT_LINE_LENGTH - 1);
+    const last = this.last[slot]!;
+    if (last.length === length && lineText.startsWith(last, start)) return last;
+    return this.shared(lineText.slice(start, start + length), slot);
   }
 
   /**
@@ -124,8 +143,8 @@ export class OnDemandCommandLine implements CommandLine {
 
   /**
    * The line's text is the `length` characters at `start` in the store's document; `facts` row `row`
-   * holds what is kept of it (parser/ruleFacts.ts), and `chain`/`targetName` are the names its columns
-   * point at.
+   * holds what is kept of it (parser/ruleFacts.ts), and `chain`/`targetName` are the store's shared
+   * strings for the names its columns point at.
    */
   private constructor(
     readonly line: number,
@@ -149,6 +168,7 @@ export class OnDemandCommandLine implements CommandLine {
     read: CommandLine & { readonly rule: Rule },
   ): OnDemandCommandLine {
     writeRuleFacts(read, scratchRow, 0);
+    const targetName = read.rule.target?.name;
     return new OnDemandCommandLine(
       line,
       start,
@@ -156,8 +176,8 @@ export class OnDemandCommandLine implements CommandLine {
       block,
       scratchRow,
       0,
-      read.rule.chain,
-      read.rule.target?.name,
+      block.store.shared(read.rule.chain),
+      targetName && block.store.shared(targetName, NameSlot.Target),
     );
   }
 
@@ -183,8 +203,8 @@ export class OnDemandCommandLine implements CommandLine {
       block,
       facts,
       row,
-      columnsText(text, chain),
-      target === -1 ? undefined : columnsText(text, target),
+      block.store.sharedAt(text, chain, NameSlot.Chain),
+      target === -1 ? undefined : block.store.sharedAt(text, target, NameSlot.Target),
     );
   }
 
@@ -243,12 +263,6 @@ export class OnDemandCommandLine implements CommandLine {
 /** One row for the handles the parser builds from its own reading (their constructor copies it). */
 const scratchRow = new Int32Array(FACTS_PER_LINE);
 
-/** The text at packed columns of a line (read from the line itself, not from the whole document). */
-function columnsText(lineText: string, packed: number): string {
-  const start = packed >>> 15;
-  return lineText.slice(start, start + (packed & (MAX_KEPT_LINE_LENGTH - 1)));
-}
-
 /**
  * The rule of an {@link OnDemandCommandLine}. Its own fields are what the ruleset is built from without
  * reading the line again: table, chain, line, span, the chain a `-j`/`-g` names and the address
@@ -271,7 +285,10 @@ export class OnDemandRule implements Rule {
   /** Set by the ruleset builder when the jump names no chain (the target becomes kind `unknown`). */
   private targetOverride: Target | undefined;
 
-  /** `handle` is the line's handle, whose `rule` this is; its facts are row `row` of `facts`. */
+  /**
+   * `handle` is the line's handle, whose `rule` this is; its facts are row `row` of `facts`; `chain`
+   * and `targetName` are the store's shared strings for its names.
+   */
   constructor(
     readonly handle: OnDemandCommandLine,
     facts: Int32Array,
@@ -279,10 +296,9 @@ export class OnDemandRule implements Rule {
     chain: string,
     targetName: string | undefined,
   ) {
-    const store = handle.block.store;
     const at = row * FACTS_PER_LINE;
-    this.chain = store.shared(chain);
-    this.targetName = targetName && store.shared(targetName);
+    this.chain = chain;
+    this.targetName = targetName;
     this.targetColumns = facts[at + Fact.TargetColumns]!;
     this.traits = facts[at + Fact.Traits]!;
     this.filterNetwork = facts[at + Fact.FilterNetwork]!;

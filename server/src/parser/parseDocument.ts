@@ -346,7 +346,10 @@ class DocumentParser {
       this.nodes.push(node);
       return;
     }
-    if (/^[ \t]+$/.test(text)) {
+    // Only a line that starts with a blank can be blank-only or an indented comment: the two patterns
+    // are not tried on the other lines (every line of a node dump).
+    const indented = text.charCodeAt(0) === 0x20 || text.charCodeAt(0) === 0x09;
+    if (indented && /^[ \t]+$/.test(text)) {
       this.problems.add(
         'syntax.whitespace-only-line',
         span,
@@ -370,7 +373,7 @@ class DocumentParser {
       this.nodes.push({ kind: 'invalid', line: i, span });
       return;
     }
-    const indentedComment = /^([ \t]+)#/.exec(text);
+    const indentedComment = indented ? /^([ \t]+)#/.exec(text) : null;
     if (indentedComment) {
       const indent = indentedComment[1]!.length;
       this.problems.add(
