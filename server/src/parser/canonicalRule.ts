@@ -5,7 +5,7 @@ import type { OptionSpec } from '../netfilter/spec';
 import { addressTypes } from '../netfilter/matches';
 import { MAX_CHAIN_NAME, optionGivesNatPorts } from './commandParser';
 import { parseWordList } from './decodeHelpers';
-import { parseProbability } from './decodeMatch';
+import { ctStates, parseProbability } from './decodeMatch';
 import { parseNatRange } from './decodeTarget';
 import { MAX_LINE_TOKENS } from './lexer';
 import type { CommandBlock } from './readCommandLine';
@@ -21,7 +21,7 @@ import {
 } from './ruleFacts';
 import { parseInterface } from './values/interfaces';
 import { parseMark } from './values/marks';
-import { parsePortRange } from './values/ports';
+import { parsePortList, parsePortRange } from './values/ports';
 
 /**
  * The fast lane of a big document's parse. iptables-save prints every rule in one canonical form —
@@ -61,7 +61,7 @@ interface Extension {
   readonly options: readonly LaneOption[];
   /** Bits of the options the extension refuses to be without. */
   readonly requiredBits: number;
-  /** Protocols one of which `-p` must name (the tcp and udp matches). */
+  /** Protocols one of which `-p` must name (the tcp and udp matches, multiport). */
   readonly protocols?: readonly string[];
 }
 
@@ -92,6 +92,8 @@ const portRange: ValueCheck = (text, start, end) =>
   isDecimalPort(text, start, end) || parsePortRange(text.slice(start, end)).ok;
 const natPortRange: ValueCheck = (text, start, end) =>
   isDecimalPort(text, start, end) || parsePortRange(text.slice(start, end), '-').ok;
+const portList: ValueCheck = (text, start, end) =>
+  isDecimalPort(text, start, end) || parsePortList(text.slice(start, end)).ok;
 const mark: ValueCheck = (text, start, end) => parseMark(text.slice(start, end)).ok;
 /** `a.b.c.d:port`, the form kube-proxy writes, in place; parseNatRange for every other. */
 const natRange: ValueCheck = (text, start, end) => {
@@ -122,7 +124,16 @@ const readable: Readonly<
       },
       probability: (text, start, end) => parseProbability(text.slice(start, end)).ok,
     },
+    multiport: {
+      'source-ports': portList,
+      'destination-ports': portList,
+      ports: portList,
+    },
     mark: { mark },
+    connmark: { mark },
+    conntrack: {
+      ctstate: (text, start, end) => parseWordList(text.slice(start, end), ctStates, 'ctstate').ok,
+    },
     addrtype: {
       'src-type': (text, start, end) =>
         parseWordList(text.slice(start, end), addressTypes, 'address type').ok,
@@ -198,7 +209,9 @@ const matchModules: Extension[] = [];
 for (const [name, checks] of Object.entries(readable.matches)) {
   const spec = findMatchModule(name);
   const ext =
-    spec && spec.name === name ? extension(name, spec.options, checks, spec.implicitFromProtocol) : undefined;
+    spec && spec.name === name
+      ? extension(name, spec.options, checks, spec.implicitFromProtocol ?? spec.requiresProtocol)
+      : undefined;
   if (ext) matchModules.push(ext);
 }
 const targetsByName = new Map<string, Extension>();
@@ -319,7 +332,7 @@ const lineState = {
   destinationMask: 0,
   destinationNegated: false,
   protocol: undefined as string | undefined,
-  /** Protocols the loaded tcp/udp matches need `-p` to name (checked once the whole line is read). */
+  /** Protocols the loaded tcp/udp/multiport matches need `-p` to name (checked once the line is read). */
   protocolNeeds: [] as (readonly string[])[],
   /** A NAT target gives ports, which the tool refuses without a port-carrying `-p`. */
   givesPorts: false,

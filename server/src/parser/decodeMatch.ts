@@ -23,7 +23,7 @@ import { parsePortList, parsePortRange } from './values/ports';
 import { fail, ok, type Decoded } from './values/result';
 import { parseInterface } from './values/interfaces';
 
-const ctStates: readonly CtState[] = [
+export const ctStates: readonly CtState[] = [
   'INVALID',
   'NEW',
   'ESTABLISHED',
