@@ -7,7 +7,7 @@ import { MAX_CHAIN_NAME, optionGivesNatPorts } from './commandParser';
 import { parseWordList } from './decodeHelpers';
 import { ctStates, parseProbability } from './decodeMatch';
 import { parseNatRange } from './decodeTarget';
-import { MAX_LINE_TOKENS } from './lexer';
+import { MAX_LINE_TOKENS, MAX_TOKEN_BYTES } from './lexer';
 import type { CommandBlock } from './readCommandLine';
 import {
   Fact,
@@ -237,8 +237,8 @@ const quotedTokens = new Uint8Array(MAX_LINE_TOKENS + 1);
 /**
  * Splits `text` into words at single spaces, as iptables-restore would, or returns -1 for a shape the
  * lane leaves to the full tokenizer: two blanks in a row, a tab, a leading or trailing blank, a
- * character outside printable ASCII, a backslash, a quote that does not enclose a whole word, or
- * more words than iptables accepts.
+ * character outside printable ASCII, a backslash, a quote that does not enclose a whole word, a word
+ * longer than iptables' argument buffer, or more words than iptables accepts.
  */
 function splitWords(text: string): number {
   const length = text.length;
@@ -255,7 +255,8 @@ function splitWords(text: string): number {
         if (c === QUOTE) break;
         if (c < SPACE || c > 0x7e || c === BACKSLASH) return -1;
       }
-      if (j >= length) return -1;
+      // The argument is what lies between the quotes (ASCII: a character is a byte).
+      if (j >= length || j - (i + 1) > MAX_TOKEN_BYTES) return -1;
       starts[count] = i + 1;
       ends[count] = j;
       quotedTokens[count] = 1;
@@ -266,7 +267,7 @@ function splitWords(text: string): number {
         if (c === SPACE) break;
         if (c < SPACE || c > 0x7e || c === BACKSLASH || c === QUOTE) return -1;
       }
-      if (j === i) return -1;
+      if (j === i || j - i > MAX_TOKEN_BYTES) return -1;
       starts[count] = i;
       ends[count] = j;
       quotedTokens[count] = 0;

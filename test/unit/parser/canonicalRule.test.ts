@@ -4,6 +4,7 @@ import * as path from 'path';
 import type { Rule } from '../../../server/src/model/rule';
 import type { CommandLine } from '../../../server/src/model/syntax';
 import { writeCanonicalRuleFacts } from '../../../server/src/parser/canonicalRule';
+import { MAX_TOKEN_BYTES } from '../../../server/src/parser/lexer';
 import { Problems } from '../../../server/src/parser/problems';
 import { readCommandLine, type CommandBlock } from '../../../server/src/parser/readCommandLine';
 import {
@@ -486,6 +487,25 @@ const tokenOps: Readonly<Record<string, TokenOp>> = {
     if (t[i - 1] === '--comment') return COMMENT_VALUES.map((v) => replaced(t, i, v));
     // No comment at i: put one in front of the token there.
     return i === 2 ? COMMENT_VALUES.map((v) => inserted(t, i, '-m', 'comment', '--comment', v)) : [];
+  },
+  // The same value padded to the argv word limit (MAX_TOKEN_BYTES) and one past it: leading zeros
+  // keep a number's value, so only the length decides.
+  longWord: (t, i) => {
+    if (i === 0 || i >= t.length) return [];
+    const word = t[i]!;
+    const quoted = word.length >= 2 && word.startsWith('"') && word.endsWith('"');
+    const inner = quoted ? word.slice(1, -1) : word;
+    return [MAX_TOKEN_BYTES, MAX_TOKEN_BYTES + 1]
+      .filter((length) => length > inner.length)
+      .map((length) => {
+        const pad = length - inner.length;
+        const padded = /^0x/i.test(inner)
+          ? `${inner.slice(0, 2)}${'0'.repeat(pad)}${inner.slice(2)}`
+          : /^[0-9]/.test(inner)
+            ? `${'0'.repeat(pad)}${inner}`
+            : `${inner}${'X'.repeat(pad)}`;
+        return replaced(t, i, quoted ? `"${padded}"` : padded);
+      });
   },
   delete: (t, i) => (i < t.length ? [[...t.slice(0, i), ...t.slice(i + 1)]] : []),
   duplicate: (t, i) => {
