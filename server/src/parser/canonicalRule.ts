@@ -1,11 +1,10 @@
-import { commands, genericOptions } from '../netfilter/generic';
 import { findMatchModule, findTarget } from '../netfilter/lookup';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
 import type { OptionSpec } from '../netfilter/spec';
 import { addressTypes } from '../netfilter/matches';
-import { MAX_CHAIN_NAME, optionGivesNatPorts } from './commandParser';
+import { MAX_CHAIN_NAME, isBaseLongName, optionGivesNatPorts } from './commandParser';
 import { parseWordList } from './decodeHelpers';
-import { ctStates, parseProbability } from './decodeMatch';
+import { MAX_COMMENT_BYTES, ctStates, parseProbability } from './decodeMatch';
 import { parseNatRange } from './decodeTarget';
 import { MAX_LINE_TOKENS, MAX_TOKEN_BYTES } from './lexer';
 import type { CommandBlock } from './readCommandLine';
@@ -65,11 +64,6 @@ interface Extension {
   readonly protocols?: readonly string[];
 }
 
-/** Long names of iptables' own commands and generic options: an exact one of these wins over any extension's. */
-const baseLongNames = new Set<string>();
-for (const c of commands) baseLongNames.add(c.name);
-for (const o of genericOptions) for (const n of [o.name, ...(o.aliases ?? [])]) baseLongNames.add(n);
-
 /** A decimal number of at most `maxDigits` digits at [start, end), or -1. */
 function decimalAt(text: string, start: number, end: number, maxDigits: number): number {
   if (end <= start || end - start > maxDigits) return -1;
@@ -114,7 +108,7 @@ const readable: Readonly<
 > = {
   matches: {
     // splitWords lets only printable ASCII through, so a character is a byte (XT_MAX_COMMENT_LEN).
-    comment: { comment: (_text, start, end) => end - start <= 255 },
+    comment: { comment: (_text, start, end) => end - start <= MAX_COMMENT_BYTES },
     tcp: { 'source-port': portRange, 'destination-port': portRange },
     udp: { 'source-port': portRange, 'destination-port': portRange },
     statistic: {
@@ -175,7 +169,7 @@ function extension(
     const check = checks[spec.name];
     if (check === undefined || spec.args === 2 || (check === null) !== (spec.args === 0)) return;
     for (const written of [spec.name, ...(spec.aliases ?? [])]) {
-      if (!baseLongNames.has(written))
+      if (!isBaseLongName(written))
         options.push(check ? { written, spec, bit, check } : { written, spec, bit });
     }
   });

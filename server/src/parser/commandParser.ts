@@ -66,6 +66,15 @@ for (const c of commands) {
   shortOptions.set(c.short, { option, owner });
 }
 BASE_GROUPS.push({ names: namesOf(genericOptions), owner: GENERIC });
+
+/**
+ * Whether a long option name is one of iptables' own commands or generic options, which getopt finds
+ * before any extension's option of the same exact name.
+ */
+export function isBaseLongName(name: string): boolean {
+  return baseLongNames.has(name);
+}
+const baseLongNames = new Set(BASE_GROUPS.flatMap((g) => g.names.map((entry) => entry.name)));
 for (const g of genericOptions) if (g.short) shortOptions.set(g.short, { option: g, owner: GENERIC });
 
 const TARGET: Owner = { kind: 'target' };

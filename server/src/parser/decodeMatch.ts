@@ -23,6 +23,9 @@ import { parsePortList, parsePortRange } from './values/ports';
 import { fail, ok, type Decoded } from './values/result';
 import { parseInterface } from './values/interfaces';
 
+/** XT_MAX_COMMENT_LEN is 256 bytes including the NUL. */
+export const MAX_COMMENT_BYTES = 255;
+
 export const ctStates: readonly CtState[] = [
   'INVALID',
   'NEW',
@@ -341,11 +344,11 @@ export function decodeMatch(m: LoadedMatch, ctx: MatchDecodeContext, fallback: S
       const text = use?.args[0]?.text;
       // XT_MAX_COMMENT_LEN is 256 bytes including the NUL; longer comments are cut silently (observed
       // with iptables 1.8.9: a 300-character comment is saved with 255).
-      if (use && text !== undefined && utf8Length(text) > 255) {
+      if (use && text !== undefined && utf8Length(text) > MAX_COMMENT_BYTES) {
         problems.add(
           'syntax.comment-too-long',
           use.args[0]!.span,
-          `comment: the comment is ${utf8Length(text)} bytes long; iptables keeps only the first 255 and drops the rest silently.`,
+          `comment: the comment is ${utf8Length(text)} bytes long; iptables keeps only the first ${MAX_COMMENT_BYTES} and drops the rest silently.`,
         );
       }
       return text === undefined
