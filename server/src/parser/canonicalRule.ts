@@ -473,11 +473,12 @@ function readTarget(text: string, at: number, count: number): number {
   const first = text.charCodeAt(nameStart);
   if (first === 0x2d || first === 0x21 || nameEnd - nameStart > MAX_CHAIN_NAME) return -1;
   const name = text.slice(nameStart, nameEnd);
-  if (findTarget(name) === undefined) {
+  // A target the lane reads is a known one; only a name it does not read needs the knowledge base.
+  const ext = targetsByName.get(name);
+  if (!ext && findTarget(name) === undefined) {
     // A chain, or an extension iptables-lens does not model: the full reading calls both chains.
     return at + 2 === count ? JUMPS_TO_CHAIN | (goto ? GOES_TO : 0) : -1;
   }
-  const ext = targetsByName.get(name);
   if (goto || !ext || readOptions(text, ext, at + 2, count, false) !== count) return -1;
   const seen = lineState.optionsSeen;
   // MARK needs exactly one of its operations.
