@@ -6,6 +6,7 @@ import { findTable } from '../netfilter/tables';
 import { rejectTypesV4, rejectTypesV6 } from '../netfilter/targets';
 import type { Problems } from './problems';
 import { CallersByBlock } from './callersByBlock';
+import { JumpRecord, RecordedCallers } from './recordedCallers';
 import {
   OnDemandCommandLine,
   OnDemandRule,
@@ -30,10 +31,12 @@ class ChainState implements ChainModel {
   declaredBy: Declaration | undefined;
   rules: Rule[] = [];
 
+  /** `ordinal`: the chain is the block's ordinal-th (its place in the block's order when created). */
   constructor(
     readonly table: string,
     public name: string,
     readonly builtin: boolean,
+    readonly ordinal: number,
     declaredBy?: Declaration,
   ) {
     this.policy = builtin ? 'ACCEPT' : undefined;
@@ -57,38 +60,6 @@ class ChainState implements ChainModel {
     const { table, name, builtin, policy, policySpan, counters, declarationSpan, declarationLine, rules } =
       this;
     return { table, name, builtin, policy, policySpan, counters, declarationSpan, declarationLine, rules };
-  }
-}
-
-/**
- * Gives a chain's short rule list an array of its exact size once a run of `-A` lines to it ends. A
- * pushed-to array keeps room for 17 elements, and a node dump has tens of thousands of chains with
- * two or three rules each (4.5 MB of empty slots at 150,000 lines). The run just ended, so the old
- * array is usually still young and dies cheaply.
- */
-function settleRules(chain: ChainState | undefined): void {
-  if (chain && chain.rules.length <= 16) chain.rules = chain.rules.slice();
-}
-
-/**
- * A jump edge recorded as its `-A` line arrived (see Block.edgesSoFar): there the rule alone says
- * where the edge comes from and goes to, so only the rule and the table are kept. A node dump has an
- * edge per service and endpoint; three fields fewer each was 2 MB at 150,000 lines.
- */
-class RecordedJumpEdge implements JumpEdge {
-  constructor(
-    readonly table: TableModel,
-    readonly rule: Rule,
-  ) {}
-
-  get from(): string {
-    return this.rule.chain;
-  }
-  get to(): string {
-    return chainJumpOf(this.rule)!;
-  }
-  get goto(): boolean {
-    return goesTo(this.rule);
   }
 }
 
@@ -127,15 +98,19 @@ interface Block {
   /** The block's model, made at its start so jump edges can point to it; completed at its end. */
   readonly table: Mutable<TableModel>;
   /**
-   * Jump edges by target, recorded as `-A` lines arrive, while the block only appends rules to
-   * declared chains and jumps to declared user chains (every iptables-save dump does). Then the
-   * edges are final in line order and the pass over every rule at the block's end is not needed (it
-   * took 0.4 s on a 450,000-line dump). Dropped at the first command that could change them or a jump
-   * the end-of-block pass has to judge; that pass then builds the edges, as before.
+   * The jumps, recorded as `-A` lines arrive, while the block only appends rules to declared chains
+   * and jumps to declared user chains (every iptables-save dump does). Then the edges are final in
+   * line order and the pass over every rule at the block's end is not needed (it took 0.4 s on a
+   * 450,000-line dump). Dropped at the first command that could change them or a jump the
+   * end-of-block pass has to judge; that pass then builds the edges, as before.
    */
-  edgesSoFar: Map<string, JumpEdge[]> | undefined;
-  /** The chain the last `-A` appended to (see {@link settleRules}). */
+  jumpsSoFar: JumpRecord | undefined;
+  /**
+   * The chain the last `-A` appended to, and the rules of that run of `-A` lines not yet in the
+   * chain's list (see RulesetBuilder.endRun).
+   */
   appendingTo: ChainState | undefined;
+  readonly run: Rule[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -171,8 +146,8 @@ export class RulesetBuilder {
   private readonly unfinished: TableModel[] = [];
   /** The written specification of every rule, for -D by specification. */
   private readonly ruleSources = new Map<Rule, CommandLine>();
-  /** Ended blocks whose jump edges were all recorded as their lines arrived (see Block.edgesSoFar). */
-  private readonly finalEdges = new Map<TableModel, Map<string, JumpEdge[]>>();
+  /** Ended blocks whose jump edges were all recorded as their lines arrived (see Block.jumpsSoFar). */
+  private readonly finalEdges = new Map<TableModel, RecordedCallers>();
 
   constructor(private readonly problems: Problems) {}
 
@@ -181,7 +156,7 @@ export class RulesetBuilder {
     const chains = new Map<string, ChainState>();
     const order: string[] = [];
     for (const hook of findTable(tableLine.name)?.chains ?? []) {
-      chains.set(hook, new ChainState(tableLine.name, hook, true));
+      chains.set(hook, new ChainState(tableLine.name, hook, true, order.length));
       order.push(hook);
     }
     const index = this.tables.length;
@@ -205,13 +180,19 @@ export class RulesetBuilder {
         chains,
         chainOrder: order,
       },
-      edgesSoFar: new Map(),
+      jumpsSoFar: new JumpRecord(),
       appendingTo: undefined,
+      run: [],
     };
   }
 
   get inTable(): boolean {
     return this.block !== undefined;
+  }
+
+  /** Whether the open block has a builtin chain called `name` (it makes them all at its start). */
+  isBuiltinChain(name: string): boolean {
+    return this.block?.chains.get(name)?.builtin === true;
   }
 
   /** The name string of the open block's chain called `name`, if it has one. */
@@ -237,8 +218,7 @@ export class RulesetBuilder {
       existing.declaredBy = node;
       return;
     }
-    const knownTable = findTable(block.tableLine.name) !== undefined;
-    if ((policy === 'ACCEPT' || policy === 'DROP') && knownTable) {
+    if ((policy === 'ACCEPT' || policy === 'DROP') && findTable(block.tableLine.name) !== undefined) {
       this.problems.add(
         'syntax.policy-on-user-chain',
         node.policySpan ?? node.nameSpan,
@@ -273,7 +253,7 @@ export class RulesetBuilder {
   }
 
   private addUserChain(block: Block, name: string, declaredBy: Declaration): ChainState {
-    const chain = new ChainState(block.tableLine.name, name, false, declaredBy);
+    const chain = new ChainState(block.tableLine.name, name, false, block.order.length, declaredBy);
     block.chains.set(name, chain);
     block.order.push(name);
     return chain;
@@ -286,6 +266,7 @@ export class RulesetBuilder {
   command(node: CommandLine, kept: CommandLine = node): void {
     const block = this.block;
     if (!block || !node.verb) return;
+    if (node.verb !== 'append') this.endRun(block);
     const rule = kept.rule;
     if (rule) {
       this.allRules.push(rule);
@@ -303,18 +284,18 @@ export class RulesetBuilder {
     // The other verbs' lines are never handles (only -A lines are kept), so their token costs nothing.
     const chainToken = node instanceof OnDemandCommandLine ? undefined : node.chain;
     const chain = name === undefined ? undefined : block.chains.get(name);
-    if (VERBS_THAT_CHANGE_EDGES.has(node.verb)) block.edgesSoFar = undefined;
+    if (VERBS_THAT_CHANGE_EDGES.has(node.verb)) block.jumpsSoFar = undefined;
     switch (node.verb) {
       case 'append': {
         const c = this.needChain(block, node, name, chain);
         if (!rule) return;
         const target = c ?? this.orphanChain(block, name!);
         if (target !== block.appendingTo) {
-          settleRules(block.appendingTo);
+          this.endRun(block);
           block.appendingTo = target;
         }
-        target.rules.push(rule);
-        if (block.edgesSoFar) this.recordEdge(block, c, rule);
+        block.run.push(rule);
+        if (block.jumpsSoFar) this.recordEdge(block, c, rule);
         return;
       }
       case 'insert': {
@@ -513,6 +494,22 @@ export class RulesetBuilder {
     return undefined;
   }
 
+  /**
+   * Gives the chain of the run of `-A` lines that just ended its rules, in one array of their number:
+   * pushing each rule to the chain's list grows it to room for 17 and more, and a node dump has tens
+   * of thousands of chains with two or three rules each (4.5 MB of empty slots at 150,000 lines, or
+   * a copy of each list and the garbage of two). Every command but -A reads or changes rule lists, so
+   * the run ends before it, and at the end of the block.
+   */
+  private endRun(block: Block): void {
+    const chain = block.appendingTo;
+    block.appendingTo = undefined;
+    const run = block.run;
+    if (!chain || run.length === 0) return;
+    chain.rules = chain.rules.length === 0 ? run.slice() : chain.rules.concat(run);
+    run.length = 0;
+  }
+
   /** Records the jump edge of a rule just appended to `chain`, or gives up recording for the block. */
   private recordEdge(block: Block, chain: ChainState | undefined, rule: Rule): void {
     const name = chainJumpOf(rule);
@@ -520,13 +517,10 @@ export class RulesetBuilder {
     const to = block.chains.get(name);
     if (!chain || !to || to.builtin) {
       // An undeclared chain, or a jump the end-of-block pass reports: it builds all edges then.
-      block.edgesSoFar = undefined;
+      block.jumpsSoFar = undefined;
       return;
     }
-    const edge = new RecordedJumpEdge(block.table, rule);
-    const edges = block.edgesSoFar!.get(name);
-    if (edges) edges.push(edge);
-    else block.edgesSoFar!.set(name, [edge]);
+    block.jumpsSoFar!.add(rule, to);
   }
 
   /** nft fails a rename followed by a use of the new name in the same transaction; legacy accepts it. */
@@ -552,7 +546,7 @@ export class RulesetBuilder {
   private orphanChain(block: Block, name: string): ChainState {
     const existing = block.chains.get(name);
     if (existing) return existing;
-    const chain = new ChainState(block.tableLine.name, name, false);
+    const chain = new ChainState(block.tableLine.name, name, false, block.order.length);
     block.chains.set(name, chain);
     block.order.push(name);
     return chain;
@@ -612,7 +606,7 @@ export class RulesetBuilder {
     const block = this.block;
     if (!block) return;
     this.block = undefined;
-    settleRules(block.appendingTo);
+    this.endRun(block);
     for (const rename of block.renamesOfNewChains.values()) if (!rename.used) rename.report();
     const family = this.blockFamily(block);
     // A rename moves its chain to the end of the map but keeps its place in the order.
@@ -624,7 +618,8 @@ export class RulesetBuilder {
     table.commitLine = block.commitLine;
     table.endLine = endLine;
     table.chains = chains;
-    if (block.edgesSoFar) this.finalEdges.set(table, block.edgesSoFar);
+    if (block.jumpsSoFar)
+      this.finalEdges.set(table, new RecordedCallers(table, block.jumpsSoFar, block.chains, block.order));
     this.tables.push(table);
     this.unfinished.push(table);
   }
@@ -791,29 +786,40 @@ export function familyOfRules(chains: Iterable<{ readonly rules: readonly Rule[]
   return 'ipv4';
 }
 
-/** Chain-name rules shared by `:` lines, -N and -E: at most 28 characters, not a standard verdict. */
-export function checkChainName(name: string, span: Span, problems: Problems): boolean {
+/** What is wrong with a chain name, if anything (see {@link checkChainName}). */
+export interface ChainNameFault {
+  readonly code: 'syntax.chain-name-too-long' | 'syntax.bad-chain-name';
+  readonly message: string;
+}
+
+/**
+ * Chain-name rules shared by `:` lines, -N and -E: at most 28 characters, not a standard verdict, not
+ * starting with `-` or `!`. Undefined for a good name, without making its span (a node dump
+ * declares 40,000 chains per 150,000 lines).
+ */
+export function chainNameFault(name: string): ChainNameFault | undefined {
   if (name.length > MAX_CHAIN_NAME_LENGTH) {
-    problems.add(
-      'syntax.chain-name-too-long',
-      span,
-      `Invalid chain name \`${name}' (${MAX_CHAIN_NAME_LENGTH} chars max; this one has ${name.length}).`,
-    );
-    return false;
+    return {
+      code: 'syntax.chain-name-too-long',
+      message: `Invalid chain name \`${name}' (${MAX_CHAIN_NAME_LENGTH} chars max; this one has ${name.length}).`,
+    };
   }
   if (STANDARD_TARGETS.has(name)) {
-    problems.add(
-      'syntax.bad-chain-name',
-      span,
-      `chain name may not clash with target name: \`${name}' is a builtin verdict.`,
-    );
-    return false;
+    return {
+      code: 'syntax.bad-chain-name',
+      message: `chain name may not clash with target name: \`${name}' is a builtin verdict.`,
+    };
   }
-  if (name.startsWith('-') || name.startsWith('!')) {
-    problems.add('syntax.bad-chain-name', span, `chain name not allowed to start with \`${name[0]}'`);
-    return false;
-  }
-  return true;
+  if (name.startsWith('-') || name.startsWith('!'))
+    return { code: 'syntax.bad-chain-name', message: `chain name not allowed to start with \`${name[0]}'` };
+  return undefined;
+}
+
+/** Reports what {@link chainNameFault} finds at `span`; true for a good name. */
+export function checkChainName(name: string, span: Span, problems: Problems): boolean {
+  const fault = chainNameFault(name);
+  if (fault) problems.add(fault.code, span, fault.message);
+  return fault === undefined;
 }
 
 /** A comparable text of a rule specification: the argv after the command and chain, as written. */

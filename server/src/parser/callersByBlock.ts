@@ -1,6 +1,5 @@
 import type { JumpEdge } from '../model/ruleset';
-
-type Callers = ReadonlyMap<string, readonly JumpEdge[]>;
+import { CallersMap, type Callers } from './callersMap';
 
 /**
  * The model's callers map (`Ruleset.callers`, keys `${tableIndex}:${chain}`) kept as one map per
@@ -8,7 +7,7 @@ type Callers = ReadonlyMap<string, readonly JumpEdge[]>;
  * and copying them under joined keys cost a string and a map entry per chain (120,000 on a node dump,
  * 0.1 s and 13 MB). A lookup splits its key instead.
  */
-export class CallersByBlock implements Callers {
+export class CallersByBlock extends CallersMap {
   private readonly blocks: (Callers | undefined)[] = [];
 
   /** Sets the callers of table block `index`, by chain name. */
@@ -46,22 +45,7 @@ export class CallersByBlock implements Callers {
     }
   }
 
-  *keys(): ReturnType<Callers['keys']> {
-    for (const [key] of this.entries()) yield key;
-  }
-
-  *values(): ReturnType<Callers['values']> {
+  override *values(): ReturnType<Callers['values']> {
     for (const block of this.blocks) if (block) yield* block.values();
-  }
-
-  [Symbol.iterator](): ReturnType<Callers['entries']> {
-    return this.entries();
-  }
-
-  forEach(
-    callback: (value: readonly JumpEdge[], key: string, map: Callers) => void,
-    thisArg?: unknown,
-  ): void {
-    for (const [key, edges] of this.entries()) callback.call(thisArg, edges, key, this);
   }
 }

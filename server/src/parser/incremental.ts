@@ -9,6 +9,7 @@ import { parseComment } from './parseLine';
 import { readCommandLine } from './readCommandLine';
 import { Problems } from './problems';
 import { familyOfRules } from './buildRuleset';
+import { CallersMap, type Callers } from './callersMap';
 import {
   lineStartsOf,
   lineTextOf,
@@ -431,22 +432,22 @@ function indexOfRuleAtLine(rules: readonly Rule[], line: number): number {
   return -1;
 }
 
-type CallersMap = ReadonlyMap<string, readonly JumpEdge[]>;
-
 /**
  * The callers map of a re-parsed ruleset: the root parse's edges, re-pointed on first use of a key at
  * the current TableModel and the current rules. Keys and edge order never change (an edit that
  * changes a jump target is re-parsed in full), so only the objects an edge points to need updating;
  * doing that lazily keeps a keystroke from copying tens of thousands of edges nobody reads.
  */
-class RebasedCallers implements CallersMap {
+class RebasedCallers extends CallersMap {
   private readonly rebased = new Map<string, readonly JumpEdge[]>();
 
   constructor(
-    private readonly root: CallersMap,
+    private readonly root: Callers,
     private readonly tables: readonly TableModel[],
     private readonly rulesByLine: ReadonlyMap<number, Rule>,
-  ) {}
+  ) {
+    super();
+  }
 
   get size(): number {
     return this.root.size;
@@ -478,34 +479,13 @@ class RebasedCallers implements CallersMap {
     return current;
   }
 
-  keys(): ReturnType<CallersMap['keys']> {
+  override keys(): ReturnType<Callers['keys']> {
     return this.root.keys();
   }
 
-  values(): ReturnType<CallersMap['values']> {
-    return this.materialized().values();
-  }
-
-  entries(): ReturnType<CallersMap['entries']> {
-    return this.materialized().entries();
-  }
-
-  [Symbol.iterator](): ReturnType<CallersMap['entries']> {
-    return this.entries();
-  }
-
-  forEach(
-    callback: (value: readonly JumpEdge[], key: string, map: CallersMap) => void,
-    thisArg?: unknown,
-  ): void {
-    for (const key of this.root.keys()) callback.call(thisArg, this.get(key)!, key, this);
-  }
-
-  /** Every key re-pointed, for the iterating methods (rarely used: features look keys up). */
-  private materialized(): Map<string, readonly JumpEdge[]> {
-    const all = new Map<string, readonly JumpEdge[]>();
-    for (const key of this.root.keys()) all.set(key, this.get(key)!);
-    return all;
+  /** Every key re-pointed, in the root's order (rarely used: features look keys up). */
+  *entries(): ReturnType<Callers['entries']> {
+    for (const key of this.root.keys()) yield [key, this.get(key)!];
   }
 }
 

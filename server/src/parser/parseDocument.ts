@@ -5,7 +5,7 @@ import type { Finding } from '../analysis/findings';
 import type { TextEditData } from '../model/span';
 import { finding } from '../analysis/findings';
 import { findTable } from '../netfilter/tables';
-import { RulesetBuilder, checkChainName } from './buildRuleset';
+import { RulesetBuilder, chainNameFault } from './buildRuleset';
 import { MAX_KEPT_LINE_LENGTH, OnDemandCommandLine, OnDemandStore, type OnDemandBlock } from './onDemand';
 import { FACTS_PER_LINE } from './ruleFacts';
 import { parseChainLine, parseComment, parseTableLine } from './parseLine';
@@ -517,10 +517,14 @@ class DocumentParser {
       this.problems.add('syntax.bad-chain-name', node.span, 'Chain declaration without a name.');
       return;
     }
-    const table = this.openTable!.name;
-    const builtin = findTable(table)?.chains.includes(node.name as never) ?? false;
-    if (!builtin && !checkChainName(node.name, node.nameSpan, this.problems)) return;
-    if (!node.policySpan) {
+    // The open block has made its builtin chains already: one lookup tells whether this is one.
+    const builtin = this.builder.isBuiltinChain(node.name);
+    const fault = builtin ? undefined : chainNameFault(node.name);
+    if (fault) {
+      this.problems.add(fault.code, node.nameSpan, fault.message);
+      return;
+    }
+    if (node.policy === '') {
       this.problems.add(
         'syntax.missing-policy',
         node.nameSpan,
@@ -546,7 +550,7 @@ class DocumentParser {
     } else if (node.policy !== 'ACCEPT' && node.policy !== 'DROP' && node.policy !== '-') {
       this.problems.add(
         'syntax.bad-policy',
-        node.policySpan,
+        node.policySpan!,
         `Bad policy name \`${node.policy}': a policy is ACCEPT or DROP (or - for a user chain).`,
       );
     }

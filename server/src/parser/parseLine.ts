@@ -141,10 +141,20 @@ export function parseChainLine(text: string, line: number): ChainLine {
   const policyStart = wordStart(text, nameEnd);
   const policyEnd = wordEnd(text, policyStart);
   const countersStart = wordStart(text, policyEnd);
-  let counters: Counters | undefined;
-  if (text.charCodeAt(countersStart) === 0x5b /* [ */) {
+  let countersEnd = -1;
+  let packets = 0n;
+  let bytes = 0n;
+  if (text.startsWith('[0:0]', countersStart)) {
+    // What iptables-save writes for nearly every chain: read without the general reading's objects.
+    countersEnd = countersStart + 5;
+  } else if (text.charCodeAt(countersStart) === 0x5b /* [ */) {
     const c = parseCounters(text, line, countersStart);
-    if (c.ok) counters = c.value.counters;
+    if (c.ok)
+      ({
+        packets,
+        bytes,
+        span: { end: countersEnd },
+      } = c.value.counters);
   }
   return new ChainLineNode(
     line,
@@ -155,9 +165,9 @@ export function parseChainLine(text: string, line: number): ChainLine {
     policyStart,
     policyEnd,
     text.length,
-    counters ? counters.span.start : -1,
-    counters ? counters.span.end : -1,
-    counters ? counters.packets : 0n,
-    counters ? counters.bytes : 0n,
+    countersEnd < 0 ? -1 : countersStart,
+    countersEnd,
+    packets,
+    bytes,
   );
 }
