@@ -107,7 +107,7 @@ function declaredNames(doc: ParsedDocument): ReadonlyMap<number, ReadonlySet<str
 function declaredName(node: LineNode): string | undefined {
   if (node.kind === 'chain') return node.name;
   if (node.kind !== 'command') return undefined;
-  if (node.verb === 'new-chain') return node.chain?.text;
+  if (node.verb === 'new-chain') return node.chainToken?.text;
   if (node.verb === 'rename-chain') return node.operands[0]?.text;
   return undefined;
 }
@@ -143,9 +143,9 @@ function collectLine(node: LineNode, context: DocumentContext, out: PendingToken
 
 function collectCommand(node: CommandLine, context: DocumentContext, out: PendingToken[]): void {
   const table = context.doc.ruleset.tableAt(node.line);
-  if (node.chain) {
+  if (node.chainToken) {
     const role = node.verb === 'new-chain' ? 'declaration' : 'reference';
-    out.push(chainToken(node.chain.span, node.chain.text, table, context, role));
+    out.push(chainToken(node.chainToken.span, node.chainToken.text, table, context, role));
   }
   const newName = node.verb === 'rename-chain' ? node.operands[0] : undefined;
   if (newName) out.push(chainToken(newName.span, newName.text, table, context, 'declaration'));

@@ -45,13 +45,13 @@ export function canonicalLineText(node: LineNode, family: 4 | 6, spanText: SpanT
 }
 
 function canonicalCommand(node: CommandLine, family: 4 | 6, spanText: SpanText): string[] | undefined {
-  if (!node.verb || !node.chain || node.verb === 'list' || node.verb === 'list-rules') return undefined;
+  if (!node.verb || !node.chainToken || node.verb === 'list' || node.verb === 'list-rules') return undefined;
   if (!allTokensAccountedFor(node)) return undefined;
   const counters = node.counters ? [spanText(node.counters.span)] : [];
   const head = [
     ...counters,
     verbFlags[node.verb],
-    spanText(node.chain.span),
+    spanText(node.chainToken.span),
     ...node.operands.map((o) => spanText(o.span)),
   ];
   if (!node.rule) return [head.join(' ')];
@@ -67,7 +67,7 @@ function canonicalCommand(node: CommandLine, family: 4 | 6, spanText: SpanText):
 function allTokensAccountedFor(node: CommandLine): boolean {
   const covered: Span[] = [];
   if (node.verbToken) covered.push(node.verbToken.span);
-  if (node.chain) covered.push(node.chain.span);
+  if (node.chainToken) covered.push(node.chainToken.span);
   for (const o of node.operands) covered.push(o.span);
   if (node.rule) covered.push(...ruleSpans(node.rule));
   const exact = new Set(covered.map((c) => `${c.start}:${c.end}`));

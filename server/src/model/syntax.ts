@@ -108,7 +108,7 @@ export interface CommandLine {
   readonly verb?: CommandVerb;
   readonly verbToken?: Token;
   /** The chain operand (`-A CHAIN`). */
-  readonly chain?: Token;
+  readonly chainToken?: Token;
   /** Further operands: rule number for -I/-D/-R, policy for -P, new name for -E. */
   readonly operands: readonly Token[];
   /** The rule specification for -A/-I/-R/-D (by spec)/-C. */

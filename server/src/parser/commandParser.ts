@@ -867,7 +867,7 @@ class CommandState {
       tokens: this.tokens,
       verb,
       verbToken: this.verbToken,
-      chain: this.chain,
+      chainToken: this.chain,
       operands: compact(this.operands),
       rule,
     };

@@ -246,7 +246,7 @@ class LineReparser {
     const before = old.rule;
     const after = node.rule;
     if (!before || !after || old.verb !== 'append' || node.verb !== 'append') return false;
-    if (old.chain?.text !== node.chain?.text || !sameJump(before, after)) return false;
+    if (old.chainToken?.text !== node.chainToken?.text || !sameJump(before, after)) return false;
     const chain = table.chains.get(before.chain);
     if (!chain || !chain.rules.includes(before)) return false;
     if (!this.ruleIsProblemFree(after, table)) return false;

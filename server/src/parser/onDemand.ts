@@ -58,7 +58,7 @@ export const enum NameSlot {
  * leaves a hole the next lookup of the oldest entry walks over, which turns a long scan quadratic).
  */
 export class OnDemandStore {
-  private readonly ring: (OnDemandCommandLine | undefined)[] = [];
+  private readonly ring: (OnDemandRuleLine | undefined)[] = [];
   private next = 0;
   private reads = 0;
   private readonly names = new Map<string, string>();
@@ -72,7 +72,7 @@ export class OnDemandStore {
   ) {}
 
   /** Reads a kept line again (the handle remembers the result) and forgets the oldest remembered one. */
-  read(kept: OnDemandCommandLine): CommandLine {
+  read(kept: OnDemandRuleLine): CommandLine {
     const read = readCommandLine(kept.text, kept.line, kept.block, new Problems());
     // Only lines that read cleanly are kept, and reading is a pure function of the text and block.
     if (!read.ok || !read.value.rule) throw new Error(`line ${kept.line + 1} no longer reads as a rule`);
@@ -131,15 +131,32 @@ export interface OnDemandBlock extends CommandBlock {
 }
 
 /**
- * A `-A` line kept by number and by where its text lies in the document (a slice of the line per
- * handle cost 32 bytes more each). `kind`, `line`, `verb` and `rule` are its own; the tokens, the
- * chain token and the counters come from the line read again.
+ * A `-A` line kept by number and by where its text lies in the document, which is at once the line
+ * (a CommandLine) and its rule (a Rule): one object per rule instead of two was 6 MB less at 150,000
+ * lines, and every megabyte a big open keeps costs it about 9 ms on the benchmark machine (collecting
+ * it, and touching fresh memory for it). Its own fields are what the ruleset is built from without
+ * reading the line again — line, chain, the chain a `-j`/`-g` names, the address families used, the
+ * first destination tested; the tokens, the counters and every other part of the rule come from the
+ * line read again (through the store) on first use.
  */
-export class OnDemandCommandLine implements CommandLine {
-  readonly rule: OnDemandRule;
-  /** Columns of the chain operand (`-A NAME`), for navigation without re-reading the line (packed). */
+export class OnDemandRuleLine implements CommandLine, Rule {
+  readonly chain: string;
+  /** The name after `-j`/`-g`. */
+  readonly targetName: string | undefined;
+  /** Columns of the chain operand (`-A NAME`) and of the target's name (packed, -1 without a target). */
   private readonly chainColumns: number;
+  private readonly targetColumns: number;
+  /** Family traits (parser/ruleFacts.ts) and the target's kind as far as the ruleset needs it. */
+  private readonly traits: number;
+  /**
+   * The first-tested IPv4 destination, for the tracer's prefilter (see destinationFilterOf), as signed
+   * 32-bit integers: a small integer in the object, where an unsigned /32 mask would be a boxed number.
+   */
+  private readonly filterNetwork: number;
+  private readonly filterMask: number;
   private remembered: CommandLine | undefined;
+  /** Set by the ruleset builder when the jump names no chain (the target becomes kind `unknown`). */
+  private targetOverride: Target | undefined;
 
   /**
    * The line's text is the `length` characters at `start` in the store's document; `facts` row `row`
@@ -156,8 +173,14 @@ export class OnDemandCommandLine implements CommandLine {
     chain: string,
     targetName: string | undefined,
   ) {
-    this.chainColumns = facts[row * FACTS_PER_LINE + Fact.ChainColumns]!;
-    this.rule = new OnDemandRule(this, facts, row, chain, targetName);
+    const at = row * FACTS_PER_LINE;
+    this.chain = chain;
+    this.targetName = targetName;
+    this.chainColumns = facts[at + Fact.ChainColumns]!;
+    this.targetColumns = facts[at + Fact.TargetColumns]!;
+    this.traits = facts[at + Fact.Traits]!;
+    this.filterNetwork = facts[at + Fact.FilterNetwork]!;
+    this.filterMask = facts[at + Fact.FilterMask]!;
   }
 
   /** The handle of a clean `-A` line the parser has just read as `read`, at `start` in the document. */
@@ -166,10 +189,10 @@ export class OnDemandCommandLine implements CommandLine {
     start: number,
     block: OnDemandBlock,
     read: CommandLine & { readonly rule: Rule },
-  ): OnDemandCommandLine {
+  ): OnDemandRuleLine {
     writeRuleFacts(read, scratchRow, 0);
     const targetName = read.rule.target?.name;
-    return new OnDemandCommandLine(
+    return new OnDemandRuleLine(
       line,
       start,
       read.span.end,
@@ -192,11 +215,11 @@ export class OnDemandCommandLine implements CommandLine {
     block: OnDemandBlock,
     facts: Int32Array,
     row: number,
-  ): OnDemandCommandLine {
+  ): OnDemandRuleLine {
     const at = row * FACTS_PER_LINE;
     const chain = facts[at + Fact.ChainColumns]!;
     const target = facts[at + Fact.TargetColumns]!;
-    return new OnDemandCommandLine(
+    return new OnDemandRuleLine(
       line,
       start,
       facts[at + Fact.Length]!,
@@ -215,6 +238,14 @@ export class OnDemandCommandLine implements CommandLine {
   /** Only `-A` lines are kept (parseDocument's commandLine). */
   get verb(): CommandVerb {
     return 'append';
+  }
+  /** The line's rule: the handle itself. */
+  get rule(): this {
+    return this;
+  }
+  // The table is the block's (a field each on 330,000 rules is 2.6 MB).
+  get table(): string {
+    return this.block.table;
   }
   /** Where the chain operand is written. */
   get chainSpan(): Span {
@@ -237,14 +268,14 @@ export class OnDemandCommandLine implements CommandLine {
   get verbToken(): Token | undefined {
     return this.full().verbToken;
   }
-  get chain(): Token | undefined {
-    return this.full().chain;
+  get chainToken(): Token | undefined {
+    return this.full().chainToken;
   }
   get operands(): readonly Token[] {
     return this.full().operands;
   }
 
-  /** The line as the parser first read it (its rule is the full rule, not this line's handle). */
+  /** The line as the parser first read it (its rule is the full rule, not this handle). */
   full(): CommandLine {
     return (this.remembered ??= this.block.store.read(this));
   }
@@ -254,55 +285,8 @@ export class OnDemandCommandLine implements CommandLine {
     this.remembered = undefined;
   }
 
-  /** The same JSON as the eagerly read node, so a test can compare the two parses whole. */
-  toJSON(): unknown {
-    return { ...this.full(), rule: this.rule };
-  }
-}
-
-/** One row for the handles the parser builds from its own reading (their constructor copies it). */
-const scratchRow = new Int32Array(FACTS_PER_LINE);
-
-/**
- * The rule of an {@link OnDemandCommandLine}. Its own fields are what the ruleset is built from without
- * reading the line again: table, chain, line, span, the chain a `-j`/`-g` names and the address
- * families used. Every other field reads the line again (through the store) on first use.
- */
-export class OnDemandRule implements Rule {
-  readonly chain: string;
-  /** The name after `-j`/`-g`, and its columns. */
-  readonly targetName: string | undefined;
-  /** Where the target's name is written (packed), if there is a target. */
-  private readonly targetColumns: number;
-  /** Family traits (bits above) and the target's kind as far as the ruleset needs it. */
-  private readonly traits: number;
-  /**
-   * The first-tested IPv4 destination, for the tracer's prefilter (see destinationFilterOf), as signed
-   * 32-bit integers: a small integer in the object, where an unsigned /32 mask would be a boxed number.
-   */
-  private readonly filterNetwork: number;
-  private readonly filterMask: number;
-  /** Set by the ruleset builder when the jump names no chain (the target becomes kind `unknown`). */
-  private targetOverride: Target | undefined;
-
-  /**
-   * `handle` is the line's handle, whose `rule` this is; its facts are row `row` of `facts`; `chain`
-   * and `targetName` are the store's shared strings for its names.
-   */
-  constructor(
-    readonly handle: OnDemandCommandLine,
-    facts: Int32Array,
-    row: number,
-    chain: string,
-    targetName: string | undefined,
-  ) {
-    const at = row * FACTS_PER_LINE;
-    this.chain = chain;
-    this.targetName = targetName;
-    this.targetColumns = facts[at + Fact.TargetColumns]!;
-    this.traits = facts[at + Fact.Traits]!;
-    this.filterNetwork = facts[at + Fact.FilterNetwork]!;
-    this.filterMask = facts[at + Fact.FilterMask]!;
+  private get fullRule(): Rule {
+    return this.full().rule!;
   }
 
   /**
@@ -347,74 +331,72 @@ export class OnDemandRule implements Rule {
     };
   }
 
-  // The table and the line are the handle's (a field each on 330,000 rules is 5 MB).
-  get table(): string {
-    return this.handle.block.table;
-  }
-  get line(): number {
-    return this.handle.line;
-  }
-
-  private get full(): Rule {
-    return this.handle.full().rule!;
-  }
-
-  get span(): Span {
-    return this.handle.span;
-  }
-  get counters(): Counters | undefined {
-    return this.handle.counters;
-  }
   get protocol(): Negatable<string> | undefined {
-    return this.full.protocol;
+    return this.fullRule.protocol;
   }
   get source(): Negatable<readonly AddressSpec[]> | undefined {
-    return this.full.source;
+    return this.fullRule.source;
   }
   get destination(): Negatable<readonly AddressSpec[]> | undefined {
-    return this.full.destination;
+    return this.fullRule.destination;
   }
   get inInterface(): Negatable<InterfaceSpec> | undefined {
-    return this.full.inInterface;
+    return this.fullRule.inInterface;
   }
   get outInterface(): Negatable<InterfaceSpec> | undefined {
-    return this.full.outInterface;
+    return this.fullRule.outInterface;
   }
   get fragment(): Negatable<true> | undefined {
-    return this.full.fragment;
+    return this.fullRule.fragment;
   }
   get familyOnly(): 4 | 6 | undefined {
-    return this.full.familyOnly;
+    return this.fullRule.familyOnly;
   }
   get matches(): readonly Match[] {
-    return this.full.matches;
+    return this.fullRule.matches;
   }
   get target(): Target | undefined {
-    return this.targetOverride ?? this.full.target;
+    return this.targetOverride ?? this.fullRule.target;
   }
   set target(target: Target | undefined) {
     this.targetOverride = target;
   }
   get genericOptions(): readonly OptionUse[] {
-    return this.full.genericOptions;
+    return this.fullRule.genericOptions;
+  }
+
+  /**
+   * The same JSON as the eagerly read line, so a test can compare the two parses whole. As a rule (in
+   * a chain's list) the handle serialises by {@link ruleJSON}, which the chain's own toJSON calls.
+   */
+  toJSON(): unknown {
+    return { ...this.full(), rule: this.ruleJSON() };
   }
 
   /** The same JSON as the eagerly read rule. */
-  toJSON(): unknown {
-    return { ...this.full, target: this.target };
+  ruleJSON(): unknown {
+    return { ...this.fullRule, target: this.target };
   }
+}
+
+/** One row for the handles the parser builds from its own reading (their constructor copies it). */
+const scratchRow = new Int32Array(FACTS_PER_LINE);
+
+/** A rule as its JSON: a kept line's rule part (its own toJSON gives the line), any other rule itself. */
+export function ruleJSON(rule: Rule): unknown {
+  return rule instanceof OnDemandRuleLine ? rule.ruleJSON() : rule;
 }
 
 /** The user chain (target kind `chain`) a rule jumps or goes to, read without re-reading an on-demand rule's line. */
 export function chainJumpOf(rule: Rule): string | undefined {
-  if (rule instanceof OnDemandRule) return rule.chainJump();
+  if (rule instanceof OnDemandRuleLine) return rule.chainJump();
   const target = rule.target;
   return target?.kind === 'chain' ? target.name : undefined;
 }
 
 /** Whether a rule's jump is a goto (`-g`), read without re-reading an on-demand rule's line. */
 export function goesTo(rule: Rule): boolean {
-  if (rule instanceof OnDemandRule) return rule.goesTo();
+  if (rule instanceof OnDemandRuleLine) return rule.goesTo();
   return rule.target?.goto === true;
 }
 
@@ -427,7 +409,7 @@ export interface TargetName {
 
 /** The target name of a rule, read without re-reading an on-demand rule's line. */
 export function targetNameOf(rule: Rule): TargetName | undefined {
-  if (rule instanceof OnDemandRule) return rule.targetNameAt();
+  if (rule instanceof OnDemandRuleLine) return rule.targetNameAt();
   const target = rule.target;
   return target && { name: target.name, span: target.nameToken.span, isChain: target.kind === 'chain' };
 }
@@ -436,10 +418,10 @@ export function targetNameOf(rule: Rule): TargetName | undefined {
 export function chainOperandOf(
   node: CommandLine,
 ): { readonly text: string; readonly span: Span } | undefined {
-  if (node instanceof OnDemandCommandLine) {
+  if (node instanceof OnDemandRuleLine) {
     return { text: node.rule.chain, span: node.chainSpan };
   }
-  return node.chain;
+  return node.chainToken;
 }
 
 /**
@@ -447,5 +429,5 @@ export function chainOperandOf(
  * on-demand rule's line.
  */
 export function destinationFilterOf(rule: Rule): DestinationFilter | undefined {
-  return rule instanceof OnDemandRule ? rule.destinationFilter() : computeDestinationFilter(rule);
+  return rule instanceof OnDemandRuleLine ? rule.destinationFilter() : computeDestinationFilter(rule);
 }

@@ -6,7 +6,7 @@ import type { TextEditData } from '../model/span';
 import { finding } from '../analysis/findings';
 import { findTable } from '../netfilter/tables';
 import { RulesetBuilder, chainNameFault } from './buildRuleset';
-import { MAX_KEPT_LINE_LENGTH, OnDemandCommandLine, OnDemandStore, type OnDemandBlock } from './onDemand';
+import { MAX_KEPT_LINE_LENGTH, OnDemandRuleLine, OnDemandStore, type OnDemandBlock } from './onDemand';
 import { FACTS_PER_LINE } from './ruleFacts';
 import { parseChainLine, parseComment, parseTableLine } from './parseLine';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
@@ -144,7 +144,8 @@ function parsedWithText(
 class DocumentParser {
   private readonly problems = new Problems();
   private readonly builder = new RulesetBuilder(this.problems);
-  private readonly nodes: LineNode[] = [];
+  /** One node per line, by line number (made at its full length once the lines are counted). */
+  private nodes: LineNode[] = [];
   private readonly crlfLines: number[] = [];
   /** Length of every line read so far, without its break: fixes and problem spans at the end need them. */
   private lengths = new Int32Array(0);
@@ -203,6 +204,10 @@ class DocumentParser {
   private *readLines(): Generator<ParseProgress, ParsedDocument, void> {
     const total = yield* this.startReading();
     this.lengths = new Int32Array(total);
+    // At its length from the start: pushing 150,000 nodes copies the list at every growth, into
+    // memory the process has never touched, and touching fresh memory is what a big open waits on most.
+    this.nodes = new Array<LineNode>(total);
+    this.builder.expectLines(total);
     yield { done: 0, total };
     const lines = new LineCursor(this.text);
     let lastText = '';
@@ -275,6 +280,10 @@ class DocumentParser {
     });
   }
 
+  private put(node: LineNode): void {
+    this.nodes[node.line] = node;
+  }
+
   private insertLineFix(line: number, content: string, title: string) {
     const last = this.lengths.length - 1;
     // Past the last line (a file without a final newline) there is no line start to insert at:
@@ -332,7 +341,7 @@ class DocumentParser {
     }
     const span = { line: i, start: 0, end: rawText.length };
     if (text.length === 0) {
-      this.nodes.push({ kind: 'blank', line: i });
+      this.put({ kind: 'blank', line: i });
       return;
     }
     if (text[0] === '#') {
@@ -343,7 +352,7 @@ class DocumentParser {
         this.headerFamily = node.tool.startsWith('ip6tables') ? 'ipv6' : 'ipv4';
         this.documentFamily ??= this.headerFamily;
       }
-      this.nodes.push(node);
+      this.put(node);
       return;
     }
     // Only a line that starts with a blank can be blank-only or an indented comment: the two patterns
@@ -370,7 +379,7 @@ class DocumentParser {
           ],
         },
       );
-      this.nodes.push({ kind: 'invalid', line: i, span });
+      this.put({ kind: 'invalid', line: i, span });
       return;
     }
     const indentedComment = indented ? /^([ \t]+)#/.exec(text) : null;
@@ -396,7 +405,7 @@ class DocumentParser {
           ],
         },
       );
-      this.nodes.push({ kind: 'invalid', line: i, span });
+      this.put({ kind: 'invalid', line: i, span });
       return;
     }
     if (text[0] === '*') {
@@ -434,7 +443,7 @@ class DocumentParser {
           },
         );
       }
-      this.nodes.push({ kind: 'commit', line: i, span: { line: i, start: 0, end: 6 } });
+      this.put({ kind: 'commit', line: i, span: { line: i, start: 0, end: 6 } });
       this.builder.commit(i);
       this.builder.endTable(i);
       this.openTable = undefined;
@@ -470,7 +479,7 @@ class DocumentParser {
         `table name '${node.name}' invalid: the tables are raw, mangle, nat, filter and security. (legacy: "unable to initialize table")`,
       );
     }
-    this.nodes.push(node);
+    this.put(node);
     this.openTable = node;
     this.lastBlockLine = i;
     this.builder.beginTable(node, this.options.family ?? this.headerFamily);
@@ -507,12 +516,12 @@ class DocumentParser {
         'Command outside a table block: iptables-restore needs a `*table` line first (it fails with "line N failed").',
       );
     }
-    this.nodes.push({ kind: 'invalid', line: i, span });
+    this.put({ kind: 'invalid', line: i, span });
   }
 
   private chainLine(text: string, i: number): void {
     const node = parseChainLine(text, i);
-    this.nodes.push(node);
+    this.put(node);
     if (node.name === '') {
       this.problems.add('syntax.bad-chain-name', node.span, 'Chain declaration without a name.');
       return;
@@ -564,23 +573,16 @@ class DocumentParser {
       const row = this.reading!.rowOf(i);
       // The helper read this very text (a NUL-cut line never gets a row, so the lengths tell).
       if (rows[row * FACTS_PER_LINE] === text.length) {
-        const kept = OnDemandCommandLine.fromFacts(
-          i,
-          this.lineStart,
-          text,
-          block as OnDemandBlock,
-          rows,
-          row,
-        );
-        this.nodes.push(kept);
+        const kept = OnDemandRuleLine.fromFacts(i, this.lineStart, text, block as OnDemandBlock, rows, row);
+        this.put(kept);
         this.builder.command(kept);
         return;
       }
     }
     if (block.store && hasNewline && writeCanonicalRuleFacts(text, block, laneRow, 0)) {
       // The common canonical line, read in one pass without the full reading's tokens and model.
-      const kept = OnDemandCommandLine.fromFacts(i, this.lineStart, text, block as OnDemandBlock, laneRow, 0);
-      this.nodes.push(kept);
+      const kept = OnDemandRuleLine.fromFacts(i, this.lineStart, text, block as OnDemandBlock, laneRow, 0);
+      this.put(kept);
       this.builder.command(kept);
       return;
     }
@@ -589,7 +591,7 @@ class DocumentParser {
     if (!read.ok) {
       const span = { line: i, start: 0, end: text.length };
       this.problems.add('syntax.bad-counters', span, `Bad line ${i + 1}: ${read.message}`);
-      this.nodes.push({ kind: 'invalid', line: i, span });
+      this.put({ kind: 'invalid', line: i, span });
       return;
     }
     const node = read.value;
@@ -602,17 +604,17 @@ class DocumentParser {
     ) {
       // A clean `-A` line of a big document: keep a handle, read the line again when asked.
       // `text` is the line, cut at a NUL if it has one: the handle keeps where it lies.
-      const kept = OnDemandCommandLine.fromRead(
+      const kept = OnDemandRuleLine.fromRead(
         i,
         this.lineStart,
         block as OnDemandBlock,
         node as CommandLine & { rule: Rule },
       );
-      this.nodes.push(kept);
+      this.put(kept);
       this.builder.command(kept);
       return;
     }
-    this.nodes.push(node);
+    this.put(node);
     this.builder.command(node);
   }
 }

@@ -71,7 +71,7 @@ export function writeRuleFacts(
   const target = rule.target;
   const filter = computeDestinationFilter(rule);
   facts[at + Fact.Length] = read.span.end;
-  facts[at + Fact.ChainColumns] = packColumns(read.chain!.span);
+  facts[at + Fact.ChainColumns] = packColumns(read.chainToken!.span);
   facts[at + Fact.TargetColumns] = target ? packColumns(target.nameToken.span) : -1;
   facts[at + Fact.Traits] =
     familyTraits(rule) |
@@ -87,7 +87,7 @@ export function writeRuleFacts(
  * a row's columns give them back from the text: only then can a row stand for the line.
  */
 export function namesArePlain(read: CommandLine & { readonly rule: Rule }, lineText: string): boolean {
-  const chain = read.chain!.span;
+  const chain = read.chainToken!.span;
   const target = read.rule.target;
   if (lineText.slice(chain.start, chain.end) !== read.rule.chain) return false;
   return !target || lineText.slice(target.nameToken.span.start, target.nameToken.span.end) === target.name;

@@ -6,7 +6,7 @@ import { parseDocument, parseDocumentInSlices } from '../../../server/src/parser
 import { readChunkFacts } from '../../../server/src/parser/readChunk';
 import { readingWorkerNice, type ChunkJob, type ChunkResult } from '../../../server/src/lsp/readingProtocol';
 import { serverParallelReading, workerParallelReading } from '../../../server/src/lsp/workerReading';
-import { OnDemandCommandLine } from '../../../server/src/parser/onDemand';
+import { OnDemandRuleLine } from '../../../server/src/parser/onDemand';
 import { parsedJson } from '../../helpers/parsedJson';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -137,7 +137,7 @@ describe('Parsing on two threads (ParseOptions.parallel, lsp/workerReading.ts)',
     assert.ok(stats.linesFromWorker > 300, 'the worker read the runs');
     const lines = kubeText.split('\n');
     const handle = doc.tree.lines[700];
-    assert.ok(handle instanceof OnDemandCommandLine);
+    assert.ok(handle instanceof OnDemandRuleLine);
     assert.strictEqual(handle.text, lines[700]);
     // Names come from the text at the worker's columns; the rest from reading the line again.
     assert.strictEqual(handle.rule.chain, /^-A (\S+)/.exec(lines[700]!)![1]);

@@ -5,8 +5,7 @@ import { analyze } from '../../../server/src/analysis/analyzer';
 import type { CommandLine } from '../../../server/src/model/syntax';
 import {
   MAX_KEPT_LINE_LENGTH,
-  OnDemandCommandLine,
-  OnDemandRule,
+  OnDemandRuleLine,
   OnDemandStore,
   chainOperandOf,
   targetNameOf,
@@ -21,8 +20,8 @@ const kubeText = fs.readFileSync(
   'utf8',
 );
 
-function keptLines(doc: ParsedDocument): OnDemandCommandLine[] {
-  return doc.tree.lines.filter((n): n is OnDemandCommandLine => n instanceof OnDemandCommandLine);
+function keptLines(doc: ParsedDocument): OnDemandRuleLine[] {
+  return doc.tree.lines.filter((n): n is OnDemandRuleLine => n instanceof OnDemandRuleLine);
 }
 
 function storeOf(doc: ParsedDocument): OnDemandStore {
@@ -34,7 +33,7 @@ describe('on-demand parse (ParseOptions.onDemand)', () => {
     const doc = parseDocument(kubeText, { onDemand: true });
     const appends = kubeText.split('\n').filter((l) => l.startsWith('-A ')).length;
     assert.strictEqual(keptLines(doc).length, appends);
-    assert.ok(doc.ruleset.rules.every((r) => r instanceof OnDemandRule));
+    assert.ok(doc.ruleset.rules.every((r) => r instanceof OnDemandRuleLine));
     // The model holds the handles themselves: one object per rule, whichever way it is reached.
     for (const node of keptLines(doc)) assert.strictEqual(doc.ruleset.ruleAt(node.line), node.rule);
   });
@@ -81,7 +80,7 @@ describe('on-demand parse (ParseOptions.onDemand)', () => {
       },
     );
     const line = counted.tree.lines[2] as CommandLine;
-    assert.ok(line instanceof OnDemandCommandLine);
+    assert.ok(line instanceof OnDemandRuleLine);
     assert.deepStrictEqual([line.counters?.packets, line.counters?.bytes], [3n, 180n]);
   });
 
@@ -93,8 +92,8 @@ describe('on-demand parse (ParseOptions.onDemand)', () => {
     const text = `*filter\n:INPUT ACCEPT [0:0]\n:KEEP - [0:0]\n${long}\n-A INPUT -j KEEP\nCOMMIT\n`;
     const lazy = parseDocument(text, { onDemand: true });
     const full = parseDocument(text);
-    assert.ok(!(lazy.tree.lines[3] instanceof OnDemandCommandLine), 'the long line is not a handle');
-    assert.ok(lazy.tree.lines[4] instanceof OnDemandCommandLine, 'the short one is');
+    assert.ok(!(lazy.tree.lines[3] instanceof OnDemandRuleLine), 'the long line is not a handle');
+    assert.ok(lazy.tree.lines[4] instanceof OnDemandRuleLine, 'the short one is');
     for (const line of [3, 4]) {
       const [a, b] = [lazy, full].map((doc) => doc.tree.lines[line] as CommandLine);
       const operand = (node: CommandLine) => {
@@ -118,7 +117,7 @@ describe('on-demand parse (ParseOptions.onDemand)', () => {
     const handles = [0, 1, 2].map((line) => {
       const read = readCommandLine(text, line, block, new Problems());
       assert.ok(read.ok && read.value.rule);
-      return OnDemandCommandLine.fromRead(line, 0, block, { ...read.value, rule: read.value.rule });
+      return OnDemandRuleLine.fromRead(line, 0, block, { ...read.value, rule: read.value.rule });
     });
     const first = handles[0]!.rule.source;
     void handles[1]!.rule.source;
@@ -146,7 +145,7 @@ describe('on-demand parse (ParseOptions.onDemand)', () => {
     const text =
       '*filter\n:INPUT ACCEPT [0:0]\n:X - [0:0]\n-A INPUT -p tcp --dport 99999 -j ACCEPT\n-I INPUT -j X\n-A INPUT -j X\nCOMMIT\n';
     const doc = parseDocument(text, { onDemand: true });
-    const kinds = doc.tree.lines.map((n) => (n instanceof OnDemandCommandLine ? 'kept' : n.kind));
+    const kinds = doc.tree.lines.map((n) => (n instanceof OnDemandRuleLine ? 'kept' : n.kind));
     assert.deepStrictEqual(kinds, [
       'table',
       'chain',

@@ -50,8 +50,8 @@ export function subjectAt(line: CommandLine, character: number): CommandSubject 
   if (line.verbToken && hits(line.verbToken.span, character)) {
     return { kind: 'verb', span: line.verbToken.span, token: line.verbToken };
   }
-  if (line.chain && hits(line.chain.span, character)) {
-    return { kind: 'chain-operand', span: line.chain.span, token: line.chain };
+  if (line.chainToken && hits(line.chainToken.span, character)) {
+    return { kind: 'chain-operand', span: line.chainToken.span, token: line.chainToken };
   }
   const operandIndex = line.operands.findIndex((t) => hits(t.span, character));
   const operand = line.operands[operandIndex];

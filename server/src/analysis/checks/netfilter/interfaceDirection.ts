@@ -21,7 +21,7 @@ export const interfaceDirectionCheck: Check = {
     const findings: Finding[] = [];
     const interfaceOptions = genericOptions.filter((o) => o.hooks !== undefined && o.value === 'interface');
     for (const { command, rule } of commandRules(doc, ruleVerbs)) {
-      const chain = command.chain?.text ?? rule.chain;
+      const chain = command.chainToken?.text ?? rule.chain;
       for (const { use, spec } of interfaceUses(rule, interfaceOptions)) {
         if (isHookName(chain) && !spec.hooks?.includes(chain)) {
           findings.push(
