@@ -22,7 +22,16 @@ class ChainState implements ChainModel {
   policy: BuiltinPolicy | undefined;
   policySpan: Span | undefined = undefined;
   declaredBy: Declaration | undefined;
-  rules: Rule[] = [];
+  /**
+   * The rule list once made. Until a feature asks for it, a chain whose rules all came in one run of
+   * `-A` lines keeps them as `count` rules at `first` in the builder's list of every rule (`source`):
+   * a node dump has 40,000 chains of two or three rules, and a list each was 2.8 MB at 150,000 lines
+   * that the open never reads.
+   */
+  private list: Rule[] | undefined = undefined;
+  private source: readonly Rule[] | undefined = undefined;
+  private first = 0;
+  private count = 0;
 
   /** `ordinal`: the chain is the block's ordinal-th (its place in the block's order when created). */
   constructor(
@@ -34,6 +43,27 @@ class ChainState implements ChainModel {
   ) {
     this.policy = builtin ? 'ACCEPT' : undefined;
     this.declaredBy = declaredBy;
+  }
+
+  get rules(): Rule[] {
+    return (this.list ??= this.source ? this.source.slice(this.first, this.first + this.count) : []);
+  }
+  set rules(rules: Rule[]) {
+    this.list = rules;
+    this.source = undefined;
+  }
+
+  /** Appends the `count` rules at `first` in `source`, a list that keeps them there. */
+  appendRun(source: readonly Rule[], first: number, count: number): void {
+    if (this.list === undefined && this.source === undefined) {
+      this.source = source;
+      this.first = first;
+      this.count = count;
+      return;
+    }
+    // A list of exactly its length: pushing would leave room for 17 (a node dump written service by
+    // service appends to each service's chain in three runs).
+    this.rules = this.rules.concat(source.slice(first, first + count));
   }
 
   get counters(): Counters | undefined {
@@ -57,6 +87,15 @@ class ChainState implements ChainModel {
     const rules = this.rules.map(ruleJSON);
     return { table, name, builtin, policy, policySpan, counters, declarationSpan, declarationLine, rules };
   }
+}
+
+const MISFITS_IPV4 = 1;
+const MISFITS_IPV6 = 2;
+
+/** Block.mayMisfit's bits for one rule: a kept line tells from its traits, a rule read in full may misfit either. */
+function misfitBits(rule: Rule): number {
+  if (!(rule instanceof OnDemandRuleLine)) return MISFITS_IPV4 | MISFITS_IPV6;
+  return (rule.mayMisfitFamily(4) ? MISFITS_IPV4 : 0) | (rule.mayMisfitFamily(6) ? MISFITS_IPV6 : 0);
 }
 
 /** Whether a map iterates its keys in exactly the given order. */
@@ -102,11 +141,17 @@ interface Block {
    */
   jumpsSoFar: JumpRecord | undefined;
   /**
-   * The chain the last `-A` appended to, and the rules of that run of `-A` lines not yet in the
-   * chain's list (see RulesetBuilder.endRun).
+   * The chain the last `-A` appended to, and where the rules of that run of `-A` lines start in the
+   * builder's list of every rule (see RulesetBuilder.endRun).
    */
   appendingTo: ChainState | undefined;
-  readonly run: Rule[];
+  runStart: number;
+  /**
+   * Which blocks the family check could report anything in, as far as the rules so far tell: bit
+   * MISFITS_IPV4 for an IPv4 block, MISFITS_IPV6 for an IPv6 one (see OnDemandRuleLine.mayMisfitFamily;
+   * a rule read in full sets both). Without the block's bit the check's pass over every rule is skipped.
+   */
+  mayMisfit: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -144,6 +189,8 @@ export class RulesetBuilder {
   private readonly unfinished: TableModel[] = [];
   /** The written specification of every rule, for -D by specification. */
   private readonly ruleSources = new Map<Rule, CommandLine>();
+  /** Ended blocks in which the family check certainly finds nothing (see Block.mayMisfit). */
+  private readonly familyChecked = new Set<TableModel>();
   /** Ended blocks whose jump edges were all recorded as their lines arrived (see Block.jumpsSoFar). */
   private readonly finalEdges = new Map<TableModel, RecordedCallers>();
 
@@ -188,7 +235,8 @@ export class RulesetBuilder {
       },
       jumpsSoFar: new JumpRecord(),
       appendingTo: undefined,
-      run: [],
+      runStart: 0,
+      mayMisfit: 0,
     };
   }
 
@@ -276,6 +324,7 @@ export class RulesetBuilder {
     const rule = kept.rule;
     if (rule) {
       this.allRules[this.ruleCount++] = rule;
+      block.mayMisfit |= misfitBits(rule);
       // An on-demand rule knows its own line; a Map entry per rule of a 150,000-line dump costs more.
       if (node.verb !== 'delete' && node.verb !== 'check' && !(rule instanceof OnDemandRuleLine))
         this.ruleSources.set(rule, kept);
@@ -297,10 +346,11 @@ export class RulesetBuilder {
         if (!rule) return;
         const target = c ?? this.orphanChain(block, name!);
         if (target !== block.appendingTo) {
-          this.endRun(block);
+          // This rule is in the list of every rule already, and starts the next run.
+          this.endRun(block, this.ruleCount - 1);
           block.appendingTo = target;
+          block.runStart = this.ruleCount - 1;
         }
-        block.run.push(rule);
         if (block.jumpsSoFar) this.recordEdge(block, c, rule);
         return;
       }
@@ -501,19 +551,17 @@ export class RulesetBuilder {
   }
 
   /**
-   * Gives the chain of the run of `-A` lines that just ended its rules, in one array of their number:
-   * pushing each rule to the chain's list grows it to room for 17 and more, and a node dump has tens
-   * of thousands of chains with two or three rules each (4.5 MB of empty slots at 150,000 lines, or
-   * a copy of each list and the garbage of two). Every command but -A reads or changes rule lists, so
-   * the run ends before it, and at the end of the block.
+   * Gives the chain of the run of `-A` lines that just ended its rules: the run's rules are
+   * consecutive in the list of every rule, so the chain keeps where they are (ChainState.appendRun)
+   * instead of growing a list of its own by pushing, which left room for 17 in each of a node dump's
+   * 40,000 short lists. Every command but -A reads or changes rule lists, so the run ends before it,
+   * and at the end of the block. The run's rules end before `end` in the list of every rule.
    */
-  private endRun(block: Block): void {
+  private endRun(block: Block, end = this.ruleCount): void {
     const chain = block.appendingTo;
     block.appendingTo = undefined;
-    const run = block.run;
-    if (!chain || run.length === 0) return;
-    chain.rules = chain.rules.length === 0 ? run.slice() : chain.rules.concat(run);
-    run.length = 0;
+    const count = end - block.runStart;
+    if (chain && count > 0) chain.appendRun(this.allRules, block.runStart, count);
   }
 
   /** Records the jump edge of a rule just appended to `chain`, or gives up recording for the block. */
@@ -628,6 +676,8 @@ export class RulesetBuilder {
       this.finalEdges.set(table, new RecordedCallers(table, block.jumpsSoFar, block.chains, block.order));
     this.tables.push(table);
     this.unfinished.push(table);
+    if ((block.mayMisfit & (family === 'ipv6' ? MISFITS_IPV6 : MISFITS_IPV4)) === 0)
+      this.familyChecked.add(table);
   }
 
   /**
@@ -697,6 +747,8 @@ export class RulesetBuilder {
 
   /** Addresses of the other family, and -f in an IPv6 block. */
   private *checkFamily(table: TableModel): Generator<void, void, void> {
+    // No rule of the block could misfit its family: no pass over its rules (nor making their lists).
+    if (this.familyChecked.delete(table)) return;
     const want = table.family === 'ipv6' ? 6 : 4;
     let visited = 0;
     for (const chain of table.chains.values()) {

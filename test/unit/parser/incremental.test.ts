@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import type { ChangedLines } from '../../../server/src/model/span';
+import type { ChainModel } from '../../../server/src/model/ruleset';
 import {
   parseDocument,
   type ParsedDocument,
@@ -64,7 +65,7 @@ function canonical(parsed: ParsedDocument) {
     text: parsed.text,
     tree: json(parsed.tree),
     tables: rs.tables.map((t) =>
-      json({ ...t, chains: [...t.chains].map(([n, c]) => [n, { ...c, rules: c.rules.map((r) => r.line) }]) }),
+      json({ ...t, chains: [...t.chains].map(([n, c]) => [n, chainAsFeaturesSeeIt(c)]) }),
     ),
     rules: rs.rules.map((r) => r.line),
     callers: [...rs.callers].map(([key, edges]) => [
@@ -75,6 +76,13 @@ function canonical(parsed: ParsedDocument) {
     problems: parsed.problems.map(json).sort(),
     broken,
   };
+}
+
+/** A chain's ChainModel fields (not how the builder keeps them), its rules by line. */
+function chainAsFeaturesSeeIt(c: ChainModel) {
+  const { table, name, builtin, policy, policySpan, counters, declarationSpan, declarationLine } = c;
+  const rules = c.rules.map((r) => r.line);
+  return { table, name, builtin, policy, policySpan, counters, declarationSpan, declarationLine, rules };
 }
 
 /** Re-parses incrementally when possible, else in full, as the document cache does. */
