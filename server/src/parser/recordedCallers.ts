@@ -30,29 +30,82 @@ class RecordedJumpEdge implements JumpEdge {
 }
 
 /**
- * The jumps of a block, recorded in line order as two parallel lists — the rule, and the ordinal of
- * the user chain it jumps to — while the block only appended rules to declared chains. A node dump
- * jumps 50,000 times at 150,000 lines; an edge object and a list per target as the lines arrived cost
- * 70 ms of a 0.85 s parse, mostly in garbage collection. Here a lookup groups the jumps by target
- * once (two passes over small integers), and a target's edges are objects only once asked for.
+ * The jumps of a block, recorded in line order while the block only appends rules to declared chains:
+ * the rule of each, and per target chain (by ordinal) a list of its jumps threaded through integer
+ * arrays. A node dump jumps 50,000 times at 150,000 lines; an edge object and a list per target as the
+ * lines arrived cost 70 ms of a 0.85 s parse, mostly in garbage collection, and grouping the jumps by
+ * target on the first look-up made that look-up take 12 ms. Here a target's edges are objects only
+ * once asked for.
  */
 export class JumpRecord {
   readonly rules: Rule[] = [];
-  readonly targets: number[] = [];
+  /** Target ordinals in the order of their first jump (a Map built as the lines arrived iterated so). */
+  readonly order: number[] = [];
+  /** Per target ordinal, its first and its last jump (-1: none yet); per jump, the next one to its target. */
+  private first: Int32Array = new Int32Array(256).fill(-1);
+  private last: Int32Array = new Int32Array(256);
+  private next: Int32Array = new Int32Array(256);
+  /** Per target ordinal, how many jumps go to it. */
+  private counts: Int32Array = new Int32Array(256);
 
   add(rule: Rule, target: NumberedChain): void {
+    const jump = this.rules.length;
+    const ordinal = target.ordinal;
     this.rules.push(rule);
-    this.targets.push(target.ordinal);
+    if (ordinal >= this.first.length) this.growTargets(ordinal + 1);
+    if (jump >= this.next.length) this.next = grown(this.next, jump + 1, 0);
+    this.next[jump] = -1;
+    if (this.first[ordinal] === -1) {
+      this.first[ordinal] = jump;
+      this.order.push(ordinal);
+    } else this.next[this.last[ordinal]!] = jump;
+    this.last[ordinal] = jump;
+    this.counts[ordinal]!++;
+  }
+
+  /** How many jumps go to the chain of `ordinal`. */
+  countTo(ordinal: number): number {
+    return ordinal < this.counts.length ? this.counts[ordinal]! : 0;
+  }
+
+  /** The edges of the jumps to the chain of `ordinal`, in line order. */
+  edgesTo(table: TableModel, ordinal: number): JumpEdge[] {
+    const edges: JumpEdge[] = [];
+    const next = this.next;
+    const rules = this.rules;
+    if (ordinal < this.first.length)
+      for (let jump = this.first[ordinal]!; jump !== -1; jump = next[jump]!)
+        edges.push(new RecordedJumpEdge(table, rules[jump]!));
+    return edges;
+  }
+
+  /** Whether any jump goes to the chain of `ordinal`. */
+  has(ordinal: number): boolean {
+    return ordinal < this.first.length && this.first[ordinal] !== -1;
+  }
+
+  private growTargets(needed: number): void {
+    this.first = grown(this.first, needed, -1);
+    this.last = grown(this.last, needed, 0);
+    this.counts = grown(this.counts, needed, 0);
   }
 }
 
+/** A copy of `array` with room for at least `needed` entries (doubling), the new ones set to `fill`. */
+function grown(array: Int32Array, needed: number, fill: number): Int32Array {
+  let length = array.length * 2;
+  while (length < needed) length *= 2;
+  const copy = new Int32Array(length);
+  copy.set(array);
+  if (fill !== 0) copy.fill(fill, array.length);
+  return copy;
+}
+
+/** Targets with at least this many jumps get their edges with the parse (see RecordedCallers). */
+const EAGER_CALLERS = 1024;
+
 /** The callers map of a block whose jumps were recorded (`Ruleset.callers` per block, keyed by chain name). */
 export class RecordedCallers extends CallersMap {
-  /** Jump numbers grouped by target ordinal: target o's jumps are `grouped[start[o] .. start[o + 1]]`. */
-  private start: Int32Array | undefined;
-  private grouped: Int32Array | undefined;
-  /** Target ordinals in the order of their first jump (a Map built as the lines arrived iterated so). */
-  private firstJumpOrder: Int32Array | undefined;
   private readonly made = new Map<number, readonly JumpEdge[]>();
 
   /** `chains` finds a chain of the block by name, `names` is its chain names by ordinal. */
@@ -63,14 +116,18 @@ export class RecordedCallers extends CallersMap {
     private readonly names: readonly string[],
   ) {
     super();
+    // A chain that tens of thousands of rules jump to (kube-proxy's KUBE-MARK-MASQ: 40,000 at 150,000
+    // lines) gets its edges now, with the parse: made on the first hover, they took 6 ms of it.
+    for (const ordinal of jumps.order) if (jumps.countTo(ordinal) >= EAGER_CALLERS) this.edgesOf(ordinal);
   }
 
   get size(): number {
-    return this.index().order.length;
+    return this.jumps.order.length;
   }
 
   has(name: string): boolean {
-    return this.edgesOf(this.chains.get(name)?.ordinal) !== undefined;
+    const ordinal = this.chains.get(name)?.ordinal;
+    return ordinal !== undefined && this.jumps.has(ordinal);
   }
 
   get(name: string): readonly JumpEdge[] | undefined {
@@ -78,45 +135,15 @@ export class RecordedCallers extends CallersMap {
   }
 
   *entries(): ReturnType<Callers['entries']> {
-    for (const ordinal of this.index().order) yield [this.names[ordinal]!, this.edgesOf(ordinal)!];
+    for (const ordinal of this.jumps.order) yield [this.names[ordinal]!, this.edgesOf(ordinal)!];
   }
 
   private edgesOf(ordinal: number | undefined): readonly JumpEdge[] | undefined {
-    if (ordinal === undefined) return undefined;
+    if (ordinal === undefined || !this.jumps.has(ordinal)) return undefined;
     const made = this.made.get(ordinal);
     if (made) return made;
-    const { start, grouped } = this.index();
-    if (ordinal + 1 >= start.length || start[ordinal] === start[ordinal + 1]) return undefined;
-    const edges: JumpEdge[] = [];
-    for (let k = start[ordinal]!; k < start[ordinal + 1]!; k++)
-      edges.push(new RecordedJumpEdge(this.table, this.jumps.rules[grouped[k]!]!));
+    const edges = this.jumps.edgesTo(this.table, ordinal);
     this.made.set(ordinal, edges);
     return edges;
-  }
-
-  /** Groups the jumps by target (a counting sort, stable, so each target's jumps stay in line order). */
-  private index(): { start: Int32Array; grouped: Int32Array; order: Int32Array } {
-    if (this.start && this.grouped && this.firstJumpOrder)
-      return { start: this.start, grouped: this.grouped, order: this.firstJumpOrder };
-    const targets = this.jumps.targets;
-    const start = new Int32Array(this.names.length + 1);
-    let distinct = 0;
-    for (const t of targets) if (start[t + 1]!++ === 0) distinct++;
-    const order = new Int32Array(distinct);
-    const seen = new Uint8Array(this.names.length);
-    let next = 0;
-    for (const t of targets) {
-      if (seen[t]) continue;
-      seen[t] = 1;
-      order[next++] = t;
-    }
-    for (let o = 0; o < this.names.length; o++) start[o + 1]! += start[o]!;
-    const cursor = start.slice(0, this.names.length);
-    const grouped = new Int32Array(targets.length);
-    for (let k = 0; k < targets.length; k++) grouped[cursor[targets[k]!]!++] = k;
-    this.start = start;
-    this.grouped = grouped;
-    this.firstJumpOrder = order;
-    return { start, grouped, order };
   }
 }

@@ -33,6 +33,21 @@ const interleaved = [
   '',
 ].join('\n');
 
+/** A chain jumped to from 1,100 rules (its edges are made with the parse), among jumps to another. */
+const popular = [
+  '*nat',
+  ':OUTPUT ACCEPT [0:0]',
+  ':MASQ - [0:0]',
+  ':OTHER - [0:0]',
+  ...Array.from(
+    { length: 1100 },
+    (_, i) => `-A OUTPUT -p tcp --dport ${i + 1} -j ${i % 100 === 0 ? 'OTHER' : 'MASQ'}`,
+  ),
+  '-A OTHER -g MASQ',
+  'COMMIT',
+  '',
+].join('\n');
+
 interface EdgeView {
   readonly from: string;
   readonly to: string;
@@ -118,6 +133,19 @@ describe('Callers recorded while the lines arrive (parser/recordedCallers.ts)', 
         [['A', true]],
       );
       assert.strictEqual(ruleset.callers.get('0:LONELY'), undefined);
+    });
+
+    it(`Should give a chain that over a thousand rules jump to all its callers in line order, read ${mode}`, () => {
+      assert.strictEqual(assertCallersAsRecorded(popular, onDemand), 2);
+      const masq = parseDocument(popular, { onDemand }).ruleset.callers.get('0:MASQ')!;
+      assert.strictEqual(masq.length, 1090);
+      assert.deepStrictEqual(
+        masq.slice(-2).map((e) => [e.from, e.rule.line, e.goto]),
+        [
+          ['OUTPUT', 1103, false],
+          ['OTHER', 1104, true],
+        ],
+      );
     });
   }
 });
