@@ -46,6 +46,9 @@ export { MAX_KEPT_LINE_LENGTH, type DestinationFilter } from './ruleFacts';
  */
 const REMEMBERED_LINES = 256;
 
+/** A trait bit above the facts' own (parser/ruleFacts.ts): the store holds another target for the rule. */
+const OVERRIDDEN = 1 << 30;
+
 /** Which kind of name {@link OnDemandStore.shared} is asked for: each kind remembers its last one. */
 export const enum NameSlot {
   Chain = 0,
@@ -53,12 +56,15 @@ export const enum NameSlot {
 }
 
 /**
- * The re-read lines of one parse, first in, first out: each handle holds its full node until the
- * ring of remembered handles comes round to it again (a Map would do, but deleting its oldest entry
- * leaves a hole the next lookup of the oldest entry walks over, which turns a long scan quadratic).
+ * The re-read lines of one parse, first in, first out: a handle's full node is remembered until the
+ * ring of remembered handles comes round to it again. The ring tells which is the oldest; finding it
+ * by a Map's order instead would walk over the holes its deletions leave, which turns a long scan
+ * quadratic.
  */
 export class OnDemandStore {
   private readonly ring: (OnDemandRuleLine | undefined)[] = [];
+  /** What each handle in the ring read (a field of every handle was 0.9 MB at 150,000 lines). */
+  private readonly remembered = new Map<OnDemandRuleLine, CommandLine>();
   private next = 0;
   private reads = 0;
   private readonly names = new Map<string, string>();
@@ -71,18 +77,27 @@ export class OnDemandStore {
     private readonly capacity = REMEMBERED_LINES,
   ) {}
 
-  /** Reads a kept line again (the handle remembers the result) and forgets the oldest remembered one. */
+  /**
+   * A kept line as read again: from memory, or read now and remembered in place of the oldest
+   * remembered one.
+   */
   read(kept: OnDemandRuleLine): CommandLine {
+    const known = this.remembered.get(kept);
+    if (known) return known;
     const read = readCommandLine(kept.text, kept.line, kept.block, new Problems());
     // Only lines that read cleanly are kept, and reading is a pure function of the text and block.
     if (!read.ok || !read.value.rule) throw new Error(`line ${kept.line + 1} no longer reads as a rule`);
     const oldest = this.ring[this.next];
-    if (oldest) oldest.forget();
+    if (oldest) this.remembered.delete(oldest);
     this.ring[this.next] = kept;
     this.next = (this.next + 1) % this.capacity;
+    this.remembered.set(kept, read.value);
     this.reads++;
     return read.value;
   }
+
+  /** The target the ruleset builder gave a kept rule whose jump names no chain (see OnDemandRuleLine.target). */
+  readonly targetOverrides = new Map<OnDemandRuleLine, Target>();
 
   /**
    * One string per distinct chain or target name: a handle would otherwise hold its own slice of its
@@ -146,17 +161,17 @@ export class OnDemandRuleLine implements CommandLine, Rule {
   /** Columns of the chain operand (`-A NAME`) and of the target's name (packed, -1 without a target). */
   private readonly chainColumns: number;
   private readonly targetColumns: number;
-  /** Family traits (parser/ruleFacts.ts) and the target's kind as far as the ruleset needs it. */
-  private readonly traits: number;
+  /**
+   * Family traits (parser/ruleFacts.ts), the target's kind as far as the ruleset needs it, and
+   * OVERRIDDEN once the ruleset builder has given the rule another target (kept in the store).
+   */
+  private traits: number;
   /**
    * The first-tested IPv4 destination, for the tracer's prefilter (see destinationFilterOf), as signed
    * 32-bit integers: a small integer in the object, where an unsigned /32 mask would be a boxed number.
    */
   private readonly filterNetwork: number;
   private readonly filterMask: number;
-  private remembered: CommandLine | undefined;
-  /** Set by the ruleset builder when the jump names no chain (the target becomes kind `unknown`). */
-  private targetOverride: Target | undefined;
 
   /**
    * The line's text is the `length` characters at `start` in the store's document; `facts` row `row`
@@ -277,12 +292,15 @@ export class OnDemandRuleLine implements CommandLine, Rule {
 
   /** The line as the parser first read it (its rule is the full rule, not this handle). */
   full(): CommandLine {
-    return (this.remembered ??= this.block.store.read(this));
+    return this.block.store.read(this);
   }
 
-  /** Called by the store when this line leaves its memory. */
-  forget(): void {
-    this.remembered = undefined;
+  /**
+   * The target the ruleset builder set when the jump names no chain (it becomes kind `unknown`); rare,
+   * so kept by the store rather than in a field of every handle.
+   */
+  private get targetOverride(): Target | undefined {
+    return this.traits & OVERRIDDEN ? this.block.store.targetOverrides.get(this) : undefined;
   }
 
   private get fullRule(): Rule {
@@ -359,7 +377,13 @@ export class OnDemandRuleLine implements CommandLine, Rule {
     return this.targetOverride ?? this.fullRule.target;
   }
   set target(target: Target | undefined) {
-    this.targetOverride = target;
+    if (target === undefined) {
+      this.traits &= ~OVERRIDDEN;
+      this.block.store.targetOverrides.delete(this);
+      return;
+    }
+    this.traits |= OVERRIDDEN;
+    this.block.store.targetOverrides.set(this, target);
   }
   get genericOptions(): readonly OptionUse[] {
     return this.fullRule.genericOptions;
