@@ -707,6 +707,7 @@ export class RulesetBuilder {
     const recorded = this.finalEdges.get(table);
     if (recorded) {
       this.finalEdges.delete(table);
+      yield* recorded.prepare();
       // Appended in line order, to declared user chains only: nothing to sort, nothing to report.
       this.callers.setBlock(table.index, recorded);
       return;

@@ -68,14 +68,21 @@ export class JumpRecord {
     return ordinal < this.counts.length ? this.counts[ordinal]! : 0;
   }
 
+  /** The first jump to the chain of `ordinal` (a number: an index into `rules`), or -1. */
+  firstJumpTo(ordinal: number): number {
+    return ordinal < this.first.length ? this.first[ordinal]! : -1;
+  }
+
+  /** The jump after `jump` to the same chain, or -1. */
+  nextJump(jump: number): number {
+    return this.next[jump]!;
+  }
+
   /** The edges of the jumps to the chain of `ordinal`, in line order. */
   edgesTo(table: TableModel, ordinal: number): JumpEdge[] {
     const edges: JumpEdge[] = [];
-    const next = this.next;
-    const rules = this.rules;
-    if (ordinal < this.first.length)
-      for (let jump = this.first[ordinal]!; jump !== -1; jump = next[jump]!)
-        edges.push(new RecordedJumpEdge(table, rules[jump]!));
+    for (let jump = this.firstJumpTo(ordinal); jump !== -1; jump = this.nextJump(jump))
+      edges.push(new RecordedJumpEdge(table, this.rules[jump]!));
     return edges;
   }
 
@@ -101,8 +108,10 @@ function grown(array: Int32Array, needed: number, fill: number): Int32Array {
   return copy;
 }
 
-/** Targets with at least this many jumps get their edges with the parse (see RecordedCallers). */
+/** Targets with at least this many jumps get their edges with the parse (see RecordedCallers.prepare). */
 const EAGER_CALLERS = 1024;
+/** prepare() yields when the edges made are a multiple of 4,096 (a millisecond or two). */
+const EDGES_PER_STEP = 4095;
 
 /** The callers map of a block whose jumps were recorded (`Ruleset.callers` per block, keyed by chain name). */
 export class RecordedCallers extends CallersMap {
@@ -116,9 +125,24 @@ export class RecordedCallers extends CallersMap {
     private readonly names: readonly string[],
   ) {
     super();
-    // A chain that tens of thousands of rules jump to (kube-proxy's KUBE-MARK-MASQ: 40,000 at 150,000
-    // lines) gets its edges now, with the parse: made on the first hover, they took 6 ms of it.
-    for (const ordinal of jumps.order) if (jumps.countTo(ordinal) >= EAGER_CALLERS) this.edgesOf(ordinal);
+  }
+
+  /**
+   * Makes the edges of every chain that over a thousand rules jump to, yielding every few thousand
+   * edges: kube-proxy's KUBE-MARK-MASQ has 40,000 at 150,000 lines, and made on the first hover they
+   * took 6 ms of it. The ruleset builder runs this as part of the parse.
+   */
+  *prepare(): Generator<void, void, void> {
+    for (const ordinal of this.jumps.order) {
+      if (this.jumps.countTo(ordinal) < EAGER_CALLERS || this.made.has(ordinal)) continue;
+      const jumps = this.jumps;
+      const edges: JumpEdge[] = [];
+      for (let jump = jumps.firstJumpTo(ordinal); jump !== -1; jump = jumps.nextJump(jump)) {
+        edges.push(new RecordedJumpEdge(this.table, jumps.rules[jump]!));
+        if ((edges.length & EDGES_PER_STEP) === 0) yield;
+      }
+      this.made.set(ordinal, edges);
+    }
   }
 
   get size(): number {
