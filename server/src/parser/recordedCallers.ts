@@ -35,7 +35,7 @@ class RecordedJumpEdge implements JumpEdge {
  * arrays. A node dump jumps 50,000 times at 150,000 lines; an edge object and a list per target as the
  * lines arrived cost 70 ms of a 0.85 s parse, mostly in garbage collection, and grouping the jumps by
  * target on the first look-up made that look-up take 12 ms. Here a target's edges are objects only
- * once asked for.
+ * once asked for (or made in parse steps for a much-jumped-to target, see RecordedCallers.prepare).
  */
 export class JumpRecord {
   readonly rules: Rule[] = [];
@@ -133,9 +133,9 @@ export class RecordedCallers extends CallersMap {
    * took 6 ms of it. The ruleset builder runs this as part of the parse.
    */
   *prepare(): Generator<void, void, void> {
-    for (const ordinal of this.jumps.order) {
-      if (this.jumps.countTo(ordinal) < EAGER_CALLERS || this.made.has(ordinal)) continue;
-      const jumps = this.jumps;
+    const jumps = this.jumps;
+    for (const ordinal of jumps.order) {
+      if (jumps.countTo(ordinal) < EAGER_CALLERS || this.made.has(ordinal)) continue;
       const edges: JumpEdge[] = [];
       for (let jump = jumps.firstJumpTo(ordinal); jump !== -1; jump = jumps.nextJump(jump)) {
         edges.push(new RecordedJumpEdge(this.table, jumps.rules[jump]!));
