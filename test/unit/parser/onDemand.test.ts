@@ -35,7 +35,10 @@ describe('on-demand parse (ParseOptions.onDemand)', () => {
     assert.strictEqual(keptLines(doc).length, appends);
     assert.ok(doc.ruleset.rules.every((r) => r instanceof OnDemandRuleLine));
     // The model holds the handles themselves: one object per rule, whichever way it is reached.
-    for (const node of keptLines(doc)) assert.strictEqual(doc.ruleset.ruleAt(node.line), node.rule);
+    for (const node of keptLines(doc)) {
+      assert.strictEqual(node.rule, node, 'a kept line is its own rule');
+      assert.strictEqual(doc.ruleset.ruleAt(node.line), node);
+    }
   });
 
   it('Should build the ruleset and run the checks above the size limit without re-reading rule lines', () => {
