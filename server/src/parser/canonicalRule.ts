@@ -9,14 +9,14 @@ import { parseNatRange } from './decodeTarget';
 import { MAX_LINE_TOKENS, MAX_TOKEN_BYTES } from './lexer';
 import type { CommandBlock } from './readCommandLine';
 import {
-  Fact,
-  FACTS_PER_LINE,
   GOES_TO,
   HAS_DESTINATION_FILTER,
   HAS_REJECT_TYPE,
   JUMPS_TO_CHAIN,
   MAX_KEPT_LINE_LENGTH,
   USES_IPV4,
+  packedColumns,
+  writeFactsRow,
 } from './ruleFacts';
 import { parseInterface } from './values/interfaces';
 import { parseMark } from './values/marks';
@@ -549,19 +549,20 @@ function writeRow(
   targetEnd: number,
   targetTraits: number,
 ): void {
-  const at = row * FACTS_PER_LINE;
   const seen = lineState.seen;
   // The tracer's destination filter: a single positive -d and no -s (computeDestinationFilter).
   const filter =
     (seen & SEEN_SOURCE) === 0 && (seen & SEEN_DESTINATION) !== 0 && !lineState.destinationNegated;
-  const chainStart = starts[1]!;
-  facts[at + Fact.Length] = text.length;
-  facts[at + Fact.ChainColumns] = (chainStart << 15) | (ends[1]! - chainStart);
-  facts[at + Fact.TargetColumns] = targetStart < 0 ? -1 : (targetStart << 15) | (targetEnd - targetStart);
-  facts[at + Fact.Traits] =
+  writeFactsRow(
+    facts,
+    row,
+    text.length,
+    packedColumns(starts[1]!, ends[1]!),
+    targetStart < 0 ? -1 : packedColumns(targetStart, targetEnd),
     (seen & (SEEN_SOURCE | SEEN_DESTINATION) ? USES_IPV4 : 0) |
-    targetTraits |
-    (filter ? HAS_DESTINATION_FILTER : 0);
-  facts[at + Fact.FilterNetwork] = filter ? lineState.destinationNetwork : 0;
-  facts[at + Fact.FilterMask] = filter ? lineState.destinationMask : 0;
+      targetTraits |
+      (filter ? HAS_DESTINATION_FILTER : 0),
+    filter ? lineState.destinationNetwork : 0,
+    filter ? lineState.destinationMask : 0,
+  );
 }

@@ -13,10 +13,11 @@ import {
   HAS_FRAGMENT,
   HAS_REJECT_TYPE,
   JUMPS_TO_CHAIN,
-  MAX_KEPT_LINE_LENGTH,
   USES_IPV4,
   USES_IPV6,
   computeDestinationFilter,
+  packedLength,
+  packedStart,
   unpackColumns,
   writeRuleFacts,
   type DestinationFilter,
@@ -121,8 +122,8 @@ export class OnDemandStore {
    * slicing the line when it is the name asked for last in its slot.
    */
   sharedAt(lineText: string, packed: number, slot: NameSlot): string {
-    const start = packed >>> 15;
-    const length = packed & (MAX_KEPT_LINE_LENGTH - 1);
+    const start = packedStart(packed);
+    const length = packedLength(packed);
     const last = this.last[slot]!;
     if (last.length === length && lineText.startsWith(last, start)) return last;
     return this.shared(lineText.slice(start, start + length), slot);

@@ -45,13 +45,51 @@ export const HAS_DESTINATION_FILTER = 128;
  */
 export const MAX_KEPT_LINE_LENGTH = 1 << 15;
 
+/** Columns `start .. end` of a kept line as one small integer. */
+export function packedColumns(start: number, end: number): number {
+  return (start << 15) | (end - start);
+}
+
+/** Where packed columns start. */
+export function packedStart(packed: number): number {
+  return packed >>> 15;
+}
+
+/** How many characters packed columns span. */
+export function packedLength(packed: number): number {
+  return packed & (MAX_KEPT_LINE_LENGTH - 1);
+}
+
 export function packColumns(span: Span): number {
-  return (span.start << 15) | (span.end - span.start);
+  return packedColumns(span.start, span.end);
 }
 
 export function unpackColumns(line: number, packed: number): Span {
-  const start = packed >>> 15;
-  return { line, start, end: start + (packed & (MAX_KEPT_LINE_LENGTH - 1)) };
+  const start = packedStart(packed);
+  return { line, start, end: start + packedLength(packed) };
+}
+
+/**
+ * Writes one row: the line's length, the packed columns of its chain operand and of its target's
+ * name (-1 without a target), its traits, and its destination filter (0 and 0 without one).
+ */
+export function writeFactsRow(
+  facts: Int32Array,
+  row: number,
+  length: number,
+  chainColumns: number,
+  targetColumns: number,
+  traits: number,
+  filterNetwork: number,
+  filterMask: number,
+): void {
+  const at = row * FACTS_PER_LINE;
+  facts[at + Fact.Length] = length;
+  facts[at + Fact.ChainColumns] = chainColumns;
+  facts[at + Fact.TargetColumns] = targetColumns;
+  facts[at + Fact.Traits] = traits;
+  facts[at + Fact.FilterNetwork] = filterNetwork;
+  facts[at + Fact.FilterMask] = filterMask;
 }
 
 /** A single IPv4 destination network a rule requires, as unsigned 32-bit numbers. */
@@ -66,20 +104,22 @@ export function writeRuleFacts(
   facts: Int32Array,
   row: number,
 ): void {
-  const at = row * FACTS_PER_LINE;
   const rule = read.rule;
   const target = rule.target;
   const filter = computeDestinationFilter(rule);
-  facts[at + Fact.Length] = read.span.end;
-  facts[at + Fact.ChainColumns] = packColumns(read.chainToken!.span);
-  facts[at + Fact.TargetColumns] = target ? packColumns(target.nameToken.span) : -1;
-  facts[at + Fact.Traits] =
+  writeFactsRow(
+    facts,
+    row,
+    read.span.end,
+    packColumns(read.chainToken!.span),
+    target ? packColumns(target.nameToken.span) : -1,
     familyTraits(rule) |
-    (target?.kind === 'chain' ? JUMPS_TO_CHAIN : 0) |
-    (target?.goto ? GOES_TO : 0) |
-    (filter ? HAS_DESTINATION_FILTER : 0);
-  facts[at + Fact.FilterNetwork] = (filter?.network ?? 0) | 0;
-  facts[at + Fact.FilterMask] = (filter?.mask ?? 0) | 0;
+      (target?.kind === 'chain' ? JUMPS_TO_CHAIN : 0) |
+      (target?.goto ? GOES_TO : 0) |
+      (filter ? HAS_DESTINATION_FILTER : 0),
+    (filter?.network ?? 0) | 0,
+    (filter?.mask ?? 0) | 0,
+  );
 }
 
 /**
