@@ -244,11 +244,6 @@ export class RulesetBuilder {
     return this.block !== undefined;
   }
 
-  /** Whether the open block has a builtin chain called `name` (it makes them all at its start). */
-  isBuiltinChain(name: string): boolean {
-    return this.block?.chains.get(name)?.builtin === true;
-  }
-
   /** The name string of the open block's chain called `name`, if it has one. */
   declaredName(name: string): string | undefined {
     return this.block?.chains.get(name)?.name;

@@ -150,10 +150,10 @@ export interface OnDemandBlock extends CommandBlock {
  * A `-A` line kept by number and by where its text lies in the document, which is at once the line
  * (a CommandLine) and its rule (a Rule): one object per rule instead of two keeps 4.4 MB less at
  * 150,000 lines, and every megabyte a big open keeps costs it about 9 ms on the benchmark machine
- * (copying it out of the young generation, and touching fresh memory for it). Its own fields are what the ruleset is built from without
- * reading the line again — line, chain, the chain a `-j`/`-g` names, the address families used, the
- * first destination tested; the tokens, the counters and every other part of the rule come from the
- * line read again (through the store) on first use.
+ * (copying it out of the young generation, and touching fresh memory for it). Its own fields are
+ * what the ruleset is built from without reading the line again — line, chain, the chain a `-j`/`-g`
+ * names, the address families used, the first destination tested; the tokens, the counters and
+ * every other part of the rule come from the line read again (through the store) on first use.
  */
 export class OnDemandRuleLine implements CommandLine, Rule {
   readonly chain: string;

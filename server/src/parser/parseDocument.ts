@@ -4,7 +4,7 @@ import type { Ruleset } from '../model/ruleset';
 import type { Finding } from '../analysis/findings';
 import type { TextEditData } from '../model/span';
 import { finding } from '../analysis/findings';
-import { findTable } from '../netfilter/tables';
+import { findTable, isBuiltinChain } from '../netfilter/tables';
 import { RulesetBuilder, chainNameFault } from './buildRuleset';
 import { MAX_KEPT_LINE_LENGTH, OnDemandRuleLine, OnDemandStore, type OnDemandBlock } from './onDemand';
 import { FACTS_PER_LINE } from './ruleFacts';
@@ -530,8 +530,7 @@ class DocumentParser {
       this.problems.add('syntax.bad-chain-name', node.span, 'Chain declaration without a name.');
       return;
     }
-    // The open block has made its builtin chains already: one lookup tells whether this is one.
-    const builtin = this.builder.isBuiltinChain(node.name);
+    const builtin = isBuiltinChain(this.openTable!.name, node.name);
     const fault = builtin ? undefined : chainNameFault(node.name);
     if (fault) {
       this.problems.add(fault.code, node.nameSpan, fault.message);

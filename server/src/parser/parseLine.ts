@@ -149,12 +149,11 @@ export function parseChainLine(text: string, line: number): ChainLine {
     countersEnd = countersStart + 5;
   } else if (text.charCodeAt(countersStart) === 0x5b /* [ */) {
     const c = parseCounters(text, line, countersStart);
-    if (c.ok)
-      ({
-        packets,
-        bytes,
-        span: { end: countersEnd },
-      } = c.value.counters);
+    if (c.ok) {
+      packets = c.value.counters.packets;
+      bytes = c.value.counters.bytes;
+      countersEnd = c.value.end;
+    }
   }
   return new ChainLineNode(
     line,
