@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   const legacyUnique: NativeResult[] = [];
   const open: OpenResult[] = [];
   const openUnique: OpenResult[] = [];
+  const openStockWriter: OpenResult[] = [];
   const cli: CliResult[] = [];
   const traceResults: TraceResult[] = [];
   // Filled in as the parts finish; results() reads whatever is there so far.
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     durationS: (performance.now() - suiteStart) / 1000,
     dumps,
     open,
+    openStockWriter,
     nft,
     legacy,
     openUnique,
@@ -138,6 +140,10 @@ async function main(): Promise<void> {
   for (const dump of parts.has('open') ? uniqueDumps : []) {
     log(`open → diagnostics ${dump.label} ×${runs}`);
     openUnique.push(await measureOpen(dump, runs));
+  }
+  for (const dump of parts.has('open') ? dumps : []) {
+    log(`open → diagnostics ${dump.label} ×${runs}, stock client writer`);
+    openStockWriter.push(await measureOpen(dump, runs, 'stock'));
   }
   save();
 

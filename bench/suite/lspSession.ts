@@ -10,6 +10,14 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { serverNodeFlags } from '../../common/serverFlags';
+import { StreamingMessageWriter } from '../../common/streamingMessageWriter';
+
+/**
+ * How the client writes its messages: `vscode` as the extension's client does (StreamingMessageWriter,
+ * client/src/streamingLanguageClient.ts), `stock` with vscode-jsonrpc's StreamMessageWriter, as
+ * VS Code's client does by default and as Neovim's builds the whole message before writing it.
+ */
+export type ClientWriter = 'vscode' | 'stock';
 
 const root = path.resolve(__dirname, '..', '..');
 /** USER_HZ is 100 on every Linux architecture Node runs on, so a clock tick is 10 ms. */
@@ -34,7 +42,7 @@ interface DiagnosticsWaiter {
 
 /**
  * A benchmark LSP client: spawns `node dist/server.js --stdio` (with the Node flags VS Code's client
- * passes, `serverNodeFlags`) and speaks JSON-RPC to it, as Neovim or VS Code would. It records when
+ * passes, `serverNodeFlags`) and speaks JSON-RPC to it, as Neovim or VS Code would (see ClientWriter). It records when
  * diagnostics for a version arrive, answers workspace/configuration with the given settings (empty =
  * the server's defaults) and window/workDoneProgress/create with null, and counts the progress and
  * window/showMessage notifications it receives.
@@ -56,6 +64,7 @@ export class LspSession {
   constructor(
     private readonly settings: unknown = {},
     stallsFile?: string,
+    writer: ClientWriter = 'vscode',
   ) {
     const watch = stallsFile ? ['--require', path.join(__dirname, 'eventLoopWatch.js')] : [];
     this.process = spawn(process.execPath, [...serverNodeFlags, ...watch, serverBundle, '--stdio'], {
@@ -68,7 +77,9 @@ export class LspSession {
     });
     this.connection = createMessageConnection(
       new StreamMessageReader(this.process.stdout!),
-      new StreamMessageWriter(this.process.stdin!),
+      writer === 'vscode'
+        ? new StreamingMessageWriter(this.process.stdin!)
+        : new StreamMessageWriter(this.process.stdin!),
     );
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) =>
       this.onDiagnostics(params),

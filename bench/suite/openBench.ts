@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import type { Dump } from './dumps';
-import { LspSession } from './lspSession';
+import { LspSession, type ClientWriter } from './lspSession';
 import { median } from './stats';
 
 /** One didOpen → publishDiagnostics measurement on a fresh server. */
@@ -28,13 +28,18 @@ const openTimeoutMs = 10 * 60_000;
 /**
  * Time from sending didOpen to receiving publishDiagnostics for version 1, with a fresh server per
  * run (so no cache and no warmed-up JIT carries over), and the server's VmHWM read right after.
+ * `writer`: how the client writes the message (see ClientWriter).
  */
-export async function measureOpen(dump: Dump, runs: number): Promise<OpenResult> {
+export async function measureOpen(
+  dump: Dump,
+  runs: number,
+  writer: ClientWriter = 'vscode',
+): Promise<OpenResult> {
   const text = fs.readFileSync(dump.file, 'utf8');
   const uri = `file://${dump.file}`;
   const samples: OpenSample[] = [];
   for (let run = 0; run < runs; run++) {
-    const session = new LspSession();
+    const session = new LspSession({}, undefined, writer);
     try {
       await session.initialize();
       const published = session.diagnosticsFor(uri, 1, openTimeoutMs);

@@ -18,6 +18,8 @@ export interface SuiteResults {
   readonly durationS: number;
   readonly dumps: readonly Dump[];
   readonly open: readonly OpenResult[];
+  /** The same opens sent with vscode-jsonrpc's whole-message writer, as Neovim and most clients send. */
+  readonly openStockWriter: readonly OpenResult[];
   readonly nft: readonly NativeResult[];
   readonly legacy: readonly NativeResult[];
   /** Ours and legacy on the dumps with repeated chain declarations dropped (legacy rejects repeats). */
@@ -62,17 +64,23 @@ function openSection(r: SuiteResults): string[] {
   const out = [
     `### 1. Open → diagnostics (fresh \`node ${serverNodeFlags.join(' ')} dist/server.js --stdio\` per run, the flags VS Code's client passes) vs \`iptables-nft-restore --test\``,
     '',
-    '| dump | lines | MB | ours: didOpen → diagnostics (server CPU) | ours: server peak RSS | nft --test: wall (CPU) | nft: peak RSS | wall ours/nft | CPU ours/nft | memory ours/nft | diagnostics |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    "The client writes didOpen as the extension's client does, in pieces while it escapes them " +
+      "(common/streamingMessageWriter.ts). The last two columns send it with vscode-jsonrpc's stock " +
+      'writer instead, which builds the whole message first, as Neovim and most other clients do.',
+    '',
+    '| dump | lines | MB | ours: didOpen → diagnostics (server CPU) | ours: server peak RSS | nft --test: wall (CPU) | nft: peak RSS | wall ours/nft | CPU ours/nft | memory ours/nft | diagnostics | ours, stock writer | its wall/nft |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const open of r.open) {
     const nft = r.nft.find((n) => n.dump.file === open.dump.file);
+    const stock = r.openStockWriter.find((o) => o.dump.file === open.dump.file);
     out.push(
       `| ${open.dump.label} | ${lines(open.dump.lines)} | ${(open.dump.bytes / 1e6).toFixed(1)} | ${s(open.medianMs)} (${s(open.medianCpuMs)}) | ` +
         `${mb(open.medianPeakRssKiB)} | ${nft ? `${s(nft.medianMs)} (${s(nft.medianCpuMs)})` : '–'}${nft && !nft.accepted ? ' (rejected)' : ''} | ` +
         `${nft ? mb(nft.medianPeakRssKiB) : '–'} | ${nft ? ratio(open.medianMs, nft.medianMs) : '–'} | ` +
         `${nft ? ratio(open.medianCpuMs, nft.medianCpuMs) : '–'} | ` +
-        `${nft ? ratio(open.medianPeakRssKiB, nft.medianPeakRssKiB) : '–'} | ${open.samples[0]?.diagnostics ?? '–'} |`,
+        `${nft ? ratio(open.medianPeakRssKiB, nft.medianPeakRssKiB) : '–'} | ${open.samples[0]?.diagnostics ?? '–'} | ` +
+        `${stock ? `${s(stock.medianMs)} (${s(stock.medianCpuMs)})` : '–'} | ${stock && nft ? ratio(stock.medianMs, nft.medianMs) : '–'} |`,
     );
   }
   out.push(

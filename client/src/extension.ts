@@ -1,9 +1,10 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { CloseAction, ErrorAction, LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, type LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { CrashPolicy } from './crashPolicy';
+import { StreamingLanguageClient } from './streamingLanguageClient';
 import { registerTraceUi } from './trace/traceCommands';
 import { serverNodeFlags } from '../../common/serverFlags';
 
@@ -22,7 +23,8 @@ const showOutput = 'Show Output';
  * Stdio rather than Node IPC: over stdio the server reads messages with its own reader
  * (server/src/lsp/stdioReader.ts), which decodes a big `didOpen` while its bytes arrive; Node's IPC
  * channel decodes each message in one `JSON.parse` after the last byte, which stops the server for
- * about half a second when a 49 MB node dump is opened.
+ * about half a second when a 49 MB node dump is opened. The client writes to the server's stdin in
+ * pieces too (StreamingLanguageClient), so the decoding starts with the first of them.
  */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('iptables-lens', { log: true });
@@ -76,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
 
-  client = new LanguageClient('iptablesLens', 'iptables-lens', serverOptions, clientOptions);
+  client = new StreamingLanguageClient('iptablesLens', 'iptables-lens', serverOptions, clientOptions);
   context.subscriptions.push(
     vscode.commands.registerCommand('iptablesLens.restartServer', async () => {
       output.info('Restarting the language server on request.');

@@ -8,6 +8,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { serverNodeFlags } from '../../common/serverFlags';
+import { StreamingMessageWriter } from '../../common/streamingMessageWriter';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -57,12 +58,19 @@ export class LspTestClient {
   private stderr = '';
   private versions = new Map<string, number>();
 
-  constructor() {
+  /**
+   * `writer`: how messages are written — `stock` with vscode-jsonrpc's StreamMessageWriter (whole
+   * message at once, as Neovim and most clients do), `vscode` as the extension's client does
+   * (common/streamingMessageWriter.ts).
+   */
+  constructor(writer: 'stock' | 'vscode' = 'stock') {
     this.process = spawn(process.execPath, serverArgs(), { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createMessageConnection(
       new StreamMessageReader(this.process.stdout!),
-      new StreamMessageWriter(this.process.stdin!),
+      writer === 'vscode'
+        ? new StreamingMessageWriter(this.process.stdin!)
+        : new StreamMessageWriter(this.process.stdin!),
     );
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params);

@@ -61,6 +61,38 @@ suite('Diagnostics in the Problems model', () => {
     assert.match(codeOf(errors[0]), /^syntax\./);
   });
 
+  test('Should place an error exactly in a dump the client sends in several pieces', async () => {
+    // 81 KB of kube-proxy rules: more than the extension's client writes at once
+    // (common/streamingMessageWriter.ts escapes 32 K characters at a time), with a comment whose
+    // emoji ends the first piece and non-ASCII, quotes and a tab before the error, so a byte lost,
+    // doubled or mis-escaped at a piece edge would move the error or drop it.
+    const dump = readFixture('kube/kube-50x3.rules');
+    const commentStart = dump.lastIndexOf('\n', 32_000) + 1;
+    const comment = `# ${'x'.repeat(32 * 1024 - 3 - commentStart)}😀 é "quoted" \\ tab\t`;
+    const lastCommit = dump.lastIndexOf('COMMIT\n');
+    const text =
+      dump.slice(0, commentStart) +
+      `${comment}\n` +
+      dump.slice(commentStart, lastCommit) +
+      '-A OUTPUT --dport 22 -j ACCEPT\n' +
+      dump.slice(lastCommit);
+    assert.strictEqual(text.codePointAt(32 * 1024 - 1), 0x1f600, 'the emoji straddles the first piece edge');
+    const editor = await openWorkspaceDocument('kube-in-pieces.rules', text);
+    const diagnostics = await waitForDiagnostics(
+      editor.document.uri,
+      (d) => d.some((x) => x.severity === vscode.DiagnosticSeverity.Error),
+      'an error',
+    );
+    const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    const errorLine = lineOf(editor.document, '-A OUTPUT --dport 22 -j ACCEPT');
+    assert.strictEqual(errors.length, 1, errors.map(describe).join('\n'));
+    // iptables-nft-restore v1.8.9 --test: `unknown option "--dport"` on that line; columns 10..17.
+    assert.deepStrictEqual(
+      [errors[0].range.start.line, errors[0].range.start.character, errors[0].range.end.character],
+      [errorLine, 10, 17],
+    );
+  });
+
   test('Should show Istio diagnostics in the workspace-wide Problems list, not only per document', async () => {
     const text = withoutLine(readFixture(ambientDefault), inboundCapture);
     const editor = await openWorkspaceDocument('problems-missing-n6.rules', text);
