@@ -4,7 +4,7 @@
  * CLI, the parser, and the system's iptables-restore on the same kube-proxy dumps, prints a markdown
  * report and writes it to bench/results/latest.md and latest.json. Never part of `npm test`.
  *
- * Knobs (environment): IPL_BENCH_SERVICES=1000,10000,30000 (dump sizes, in services; ~15 lines each),
+ * Knobs (environment): IPL_BENCH_SERVICES=1000,2900,10000,30000 (dump sizes, in services; ~15 lines each),
  * IPL_BENCH_RUNS=3 (repeats of open/CLI/parse/iptables-restore; medians), IPL_BENCH_POSITIONS=200,
  * IPL_BENCH_EDITS=30, IPL_BENCH_TRACES=20, IPL_BENCH_WHOLE_DOCUMENT_RUNS=20 (code lens, document symbols),
  * IPL_BENCH_PARTS=native,open,cli,edit,requests,blocking (a subset re-measures one area; default all).
