@@ -41,6 +41,7 @@ import { getInlayHints } from './features/inlayHints';
 import { getIstioCodeLenses } from './features/istioCodeLens';
 import { getExpectedRuleSet } from './features/compareExpected';
 import { analyzeIstio } from './istio/classify';
+import { prepareCatalogueShapes } from './istio/recognize';
 import { getTraceCodeLenses } from './features/traceCodeLens';
 import { getTraceScenarios, trace } from './features/trace';
 import { getSemanticTokens } from './features/semanticTokens';
@@ -77,6 +78,11 @@ export interface LanguageService {
    * does not hold the server for the whole build. Features build it themselves when it was not run.
    */
   prepare(doc: ParsedDocument, feature: PreparedFeature): Generator<void, unknown, void>;
+  /**
+   * What the checks build once per process (the Istio catalogue's rule shapes), as work that yields:
+   * the language server runs it in slices after start-up, so the first document's checks do not.
+   */
+  prepareChecks(): Generator<void, void, void>;
   getWorkspaceSymbols(docs: { uri: string; doc: ParsedDocument }[], query: string): WorkspaceSymbol[];
   getFoldingRanges(doc: ParsedDocument): FoldingRange[];
   getDefinition(doc: ParsedDocument, uri: string, position: Position): Location[];
@@ -168,6 +174,7 @@ export function createLanguageService(): LanguageService {
       feature === 'documentSymbols'
         ? prepareDocumentSymbols(doc)
         : prepareChainIndex(doc, feature === 'definition'),
+    prepareChecks: prepareCatalogueShapes,
     getWorkspaceSymbols,
     getFoldingRanges,
     getDefinition,

@@ -25,6 +25,7 @@ import { registerTrace } from './lsp/registerTrace';
 import { registerSemanticTokens } from './lsp/registerSemanticTokens';
 import { semanticTokensLegend } from './features/semanticTokens';
 import { runSafeNotification } from './lsp/runSafe';
+import { runInSlices } from './lsp/sliceRunner';
 
 import { serverVersion } from './version';
 
@@ -110,6 +111,8 @@ export function startServer(connection: Connection): void {
     if (dynamicConfigurationChange) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'iptablesLens' });
     }
+    // Ahead of the first document; if it fails, the first check builds the same shapes itself.
+    runInSlices(service.prepareChecks(), { abandoned: () => false }).catch(() => undefined);
   });
 
   connection.onDidChangeConfiguration((change) =>

@@ -116,6 +116,22 @@ function catalogueShapes(table: string, family: Family): ReadonlyMap<string, rea
   return byChain;
 }
 
+/**
+ * Makes the catalogue's rule shapes of every table and family, one per step. The first recognition
+ * in a process otherwise parses the catalogue's templates inside its own work: 13 ms more in the
+ * single step of the first Istio check of a 450,000-line dump. The language server runs this after
+ * the client's `initialized`.
+ */
+export function* prepareCatalogueShapes(): Generator<void, void, void> {
+  const tables = [...new Set(catalogueEntries.map((entry) => entry.table))];
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    for (const table of tables) {
+      catalogueShapes(table, family);
+      yield;
+    }
+  }
+}
+
 /** At most this many facet keys may differ for a line to count as an altered Istio rule. */
 const maxShapeDistance = 1;
 

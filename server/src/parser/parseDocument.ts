@@ -14,7 +14,7 @@ import { writeCanonicalRuleFacts } from './canonicalRule';
 import { Problems } from './problems';
 import { LineCursor, LineIndexer, countLines, type LineIndex } from './splitLines';
 import type { DocumentText } from './piecedText';
-import { rememberPiecedText } from './lineStarts';
+import { newlineStartsInSteps, rememberPiecedText } from './lineStarts';
 import type { HelperReading, ParallelReading } from './helperReading';
 import { utf8Length } from './utf8';
 
@@ -128,6 +128,7 @@ function parsedWithText(
   text: DocumentText,
   lineCount: number,
   parts: Omit<ParsedDocument, 'text'>,
+  starts?: Int32Array,
 ): ParsedDocument {
   if (typeof text === 'string') return { text, ...parts };
   const parsed: ParsedDocument = {
@@ -136,7 +137,7 @@ function parsedWithText(
     },
     ...parts,
   };
-  rememberPiecedText(parsed, text, lineCount);
+  rememberPiecedText(parsed, text, lineCount, starts);
   return parsed;
 }
 
@@ -276,12 +277,28 @@ class DocumentParser {
     const ruleset = this.builder.finish();
     // The builder's last pass and, for a text in pieces, its line index are steps of their own.
     yield atEnd;
+    let starts: Int32Array | undefined;
+    if (typeof this.text !== 'string') {
+      const scan = newlineStartsInSteps(this.text.pieces);
+      for (let step = scan.next(); ; step = scan.next()) {
+        if (step.done) {
+          starts = step.value;
+          break;
+        }
+        yield atEnd;
+      }
+    }
     const family = ruleset.tables[0]?.family ?? this.documentFamily ?? 'ipv4';
-    return parsedWithText(this.text, total, {
-      tree: { lines: this.nodes, family, missingFinalNewline, crlfLines: this.crlfLines },
-      ruleset,
-      problems: this.problems.list,
-    });
+    return parsedWithText(
+      this.text,
+      total,
+      {
+        tree: { lines: this.nodes, family, missingFinalNewline, crlfLines: this.crlfLines },
+        ruleset,
+        problems: this.problems.list,
+      },
+      starts,
+    );
   }
 
   private put(node: LineNode): void {

@@ -121,7 +121,7 @@ function dumpWithEmojiAtPieceEdge(): string {
 }
 
 describe('StreamingMessageWriter (the extension client writes big messages in pieces)', function () {
-  it(`Should write exactly the bytes of vscode-jsonrpc's writer, however the sizes cut the strings${runLabel(9151, 100)}`, async function () {
+  it(`Should write exactly the bytes of vscode-jsonrpc's writer, however the sizes cut the strings${runLabel(9171, 100)}`, async function () {
     await fc.assert(
       fc.asyncProperty(
         fc.array(message, { minLength: 1, maxLength: 4 }),
@@ -135,7 +135,7 @@ describe('StreamingMessageWriter (the extension client writes big messages in pi
           );
         },
       ),
-      { seed: propertySeed(9151), numRuns: 100, endOnFailure: true },
+      { seed: propertySeed(9171), numRuns: 100, endOnFailure: true },
     );
   });
 
