@@ -28,7 +28,7 @@ export function splitKeepingBreaks(text: string): string[] {
   return split.lines;
 }
 
-/** {@link splitKeepingBreaks} in steps, so a big document can be split between other work. */
+/** {@link splitKeepingBreaks}, a given number of lines at a time. */
 class LineSplitter {
   readonly lines: string[] = [];
   private readonly cursor: LineCursor;
@@ -46,6 +46,50 @@ class LineSplitter {
       if (!cursor.hasNewline) return true;
     }
     return false;
+  }
+}
+
+/**
+ * The lines of the text a document was opened with, as offsets: line k (with its break) spans
+ * `starts[k] .. starts[k + 1]` of `text`.
+ */
+interface OpenedLines {
+  readonly text: DocumentText;
+  readonly starts: Int32Array;
+}
+
+/**
+ * A line of the store: its text with its break, or, while it is still as the document was opened,
+ * its number among the opened lines (see OpenedLines), read from the opened text when asked. A node
+ * dump's 150,000 lines then cost a number each instead of a string each: the strings all survived
+ * the young generation, and the collections that copied them (10–23 ms) held the first requests
+ * after an open.
+ */
+type StoredLine = string | number;
+
+/** Finds where the lines of an opened text start, in steps (see LineDocument.splitSome). */
+class OpenedLineStarts {
+  private readonly starts: number[] = [];
+  private readonly cursor: LineCursor;
+
+  constructor(private readonly text: DocumentText) {
+    this.cursor = new LineCursor(text);
+  }
+
+  /** Reads at most `count` more lines; the opened lines once the whole text is read. */
+  next(count: number): OpenedLines | undefined {
+    const cursor = this.cursor;
+    for (let n = 0; n < count; n++) {
+      if (!cursor.advance()) return this.finish();
+      this.starts.push(cursor.start);
+      if (!cursor.hasNewline) return this.finish();
+    }
+    return undefined;
+  }
+
+  private finish(): OpenedLines {
+    this.starts.push(this.text.length);
+    return { text: this.text, starts: Int32Array.from(this.starts) };
   }
 }
 
@@ -72,17 +116,19 @@ export class LineDocument implements TextDocument, LineSource {
   private whole: DocumentText | undefined;
 
   /** Every line with its break, the last without; split from the whole text on first use. */
-  private split: readonly string[] | undefined;
+  private split: readonly StoredLine[] | undefined;
   /** A split of the whole text under way in the background (see splitSome). */
-  private splitter: LineSplitter | undefined;
+  private splitter: OpenedLineStarts | undefined;
 
   private constructor(
     readonly uri: string,
     readonly languageId: string,
     readonly version: number,
-    lines: readonly string[] | undefined,
+    lines: readonly StoredLine[] | undefined,
     readonly length: number,
     whole?: DocumentText,
+    /** The lines that `lines` still holds by number (see StoredLine). */
+    private opened?: OpenedLines,
   ) {
     this.split = lines;
     this.whole = whole;
@@ -102,22 +148,41 @@ export class LineDocument implements TextDocument, LineSource {
   }
 
   /**
-   * Splits at most `count` more lines of a freshly opened document; true when all are split. The
-   * server calls it between other work after opening a big document, so the first keystroke does
-   * not pay for splitting 450,000 lines (about 0.2 s) at once.
+   * Finds where at most `count` more lines of a freshly opened document start; true when all are
+   * found, and the document is then a list of lines (by number, see StoredLine). The server calls it
+   * between other work after opening a big document, so the first keystroke does not pay for reading
+   * 450,000 lines at once.
    */
   splitSome(count: number): boolean {
     if (this.split) return true;
-    this.splitter ??= new LineSplitter(this.whole!);
-    if (!this.splitter.next(count)) return false;
-    this.split = this.splitter.lines;
+    this.splitter ??= new OpenedLineStarts(this.whole!);
+    const opened = this.splitter.next(count);
+    if (!opened) return false;
+    this.opened = opened;
+    this.split = Array.from({ length: opened.starts.length - 1 }, (_, k) => k);
     this.splitter = undefined;
     return true;
   }
 
-  private get lines(): readonly string[] {
+  private get lines(): readonly StoredLine[] {
     if (!this.split) this.splitSome(Infinity);
     return this.split!;
+  }
+
+  /** Line `i` with its break (`i` within the document). */
+  private lineText(i: number): string {
+    const line = this.lines[i]!;
+    if (typeof line === 'string') return line;
+    const starts = this.opened!.starts;
+    return this.opened!.text.slice(starts[line]!, starts[line + 1]!);
+  }
+
+  /** The length of line `i` with its break, without reading an opened line's text. */
+  private lineLength(i: number): number {
+    const line = this.lines[i]!;
+    if (typeof line === 'string') return line.length;
+    const starts = this.opened!.starts;
+    return starts[line + 1]! - starts[line]!;
   }
 
   /** A new version with the changes applied in order; this version stays as it is. */
@@ -147,6 +212,7 @@ export class LineDocument implements TextDocument, LineSource {
       current.split,
       current.length,
       current.whole,
+      current.opened,
     );
   }
 
@@ -156,7 +222,7 @@ export class LineDocument implements TextDocument, LineSource {
 
   getText(range?: Range): string {
     if (!range) {
-      const whole = wholeText(this.whole ?? this.lines.join(''));
+      const whole = wholeText(this.whole ?? this.lines.map((_, i) => this.lineText(i)).join(''));
       this.whole = whole;
       return whole;
     }
@@ -167,10 +233,10 @@ export class LineDocument implements TextDocument, LineSource {
     if (this.whole !== undefined) return this.whole.slice(start, end);
     const from = this.locate(start);
     const to = this.locate(end);
-    if (from.line === to.line) return this.lines[from.line]!.slice(from.column, to.column);
-    const parts = [this.lines[from.line]!.slice(from.column)];
-    for (let i = from.line + 1; i < to.line; i++) parts.push(this.lines[i]!);
-    parts.push(this.lines[to.line]!.slice(0, to.column));
+    if (from.line === to.line) return this.lineText(from.line).slice(from.column, to.column);
+    const parts = [this.lineText(from.line).slice(from.column)];
+    for (let i = from.line + 1; i < to.line; i++) parts.push(this.lineText(i));
+    parts.push(this.lineText(to.line).slice(0, to.column));
     return parts.join('');
   }
 
@@ -189,13 +255,14 @@ export class LineDocument implements TextDocument, LineSource {
   }
 
   getEOLCharacters(line: number): string {
-    const text = this.lines[line];
-    return text === undefined ? '' : text.slice(this.line(line).length);
+    if (this.lines[line] === undefined) return '';
+    const text = this.lineText(line);
+    return text.slice(withoutBreak(text).length);
   }
 
   /** Line `i` without its break (LineSource, for the incremental re-parse). */
   line(i: number): string {
-    return withoutBreak(this.lines[i] ?? '');
+    return this.lines[i] === undefined ? '' : withoutBreak(this.lineText(i));
   }
 
   /** The whole text (LineSource). */
@@ -209,7 +276,7 @@ export class LineDocument implements TextDocument, LineSource {
     if (position.line < 0) return 0;
     const lineStart = starts[position.line]!;
     if (position.character <= 0) return lineStart;
-    const line = this.lines[position.line]!;
+    const line = this.lineText(position.line);
     let column = Math.min(position.character, line.length);
     // Never inside or after the line break, as the library does.
     while (column > 0 && isLineBreak(line.charCodeAt(column - 1))) column--;
@@ -218,7 +285,7 @@ export class LineDocument implements TextDocument, LineSource {
 
   positionAt(offset: number): Position {
     const { line, column } = this.locate(Math.max(0, Math.min(offset, this.length)));
-    const text = this.lines[line]!;
+    const text = this.lineText(line);
     let character = column;
     while (character > 0 && isLineBreak(text.charCodeAt(character - 1))) character--;
     return { line, character };
@@ -244,7 +311,7 @@ export class LineDocument implements TextDocument, LineSource {
     let at = 0;
     for (let i = 0; i < this.lines.length; i++) {
       starts[i] = at;
-      at += this.lines[i]!.length;
+      at += this.lineLength(i);
     }
     return (this.starts = starts);
   }
@@ -257,12 +324,12 @@ export class LineDocument implements TextDocument, LineSource {
     const from = this.locate(start);
     const to = this.locate(end);
     let firstLine = from.line;
-    let prefix = this.lines[firstLine]!.slice(0, from.column);
-    const suffix = this.lines[to.line]!.slice(to.column);
+    let prefix = this.lineText(firstLine).slice(0, from.column);
+    const suffix = this.lineText(to.line).slice(to.column);
     let joined = prefix + text + suffix;
     // A `\n` arriving right after a line that ends in a lone `\r` joins it into one `\r\n` break.
     if (prefix === '' && firstLine > 0 && joined.charCodeAt(0) === 0x0a) {
-      const before = this.lines[firstLine - 1]!;
+      const before = this.lineText(firstLine - 1);
       if (before.endsWith('\r')) {
         firstLine--;
         prefix = before;
@@ -274,7 +341,7 @@ export class LineDocument implements TextDocument, LineSource {
     // empty piece after that break is the start of the next line, which is kept as it is.
     if (to.line < this.lines.length - 1) replacement.pop();
     const deleteCount = to.line - firstLine + 1;
-    let lines: string[];
+    let lines: StoredLine[];
     if (replacement.length <= maxSpreadLines) {
       lines = this.lines.slice();
       lines.splice(firstLine, deleteCount, ...replacement);
@@ -282,7 +349,7 @@ export class LineDocument implements TextDocument, LineSource {
       lines = this.lines.slice(0, firstLine).concat(replacement, this.lines.slice(firstLine + deleteCount));
     }
     const length = this.length - (end - start) + text.length;
-    return new LineDocument(this.uri, this.languageId, this.version, lines, length);
+    return new LineDocument(this.uri, this.languageId, this.version, lines, length, undefined, this.opened);
   }
 }
 
