@@ -21,32 +21,13 @@ function isLineBreak(code: number): boolean {
  * (it is empty when the text ends with one).
  */
 export function splitKeepingBreaks(text: string): string[] {
-  const split = new LineSplitter(text);
-  while (!split.next(Infinity)) {
-    // One call splits everything.
+  const lines: string[] = [];
+  const cursor = new LineCursor(text);
+  while (cursor.advance()) {
+    lines.push(cursor.lineWithBreak());
+    if (!cursor.hasNewline) break;
   }
-  return split.lines;
-}
-
-/** {@link splitKeepingBreaks}, a given number of lines at a time. */
-class LineSplitter {
-  readonly lines: string[] = [];
-  private readonly cursor: LineCursor;
-
-  constructor(text: DocumentText) {
-    this.cursor = new LineCursor(text);
-  }
-
-  /** Splits at most `count` more lines; true when the whole text is split. */
-  next(count: number): boolean {
-    const cursor = this.cursor;
-    for (let n = 0; n < count; n++) {
-      if (!cursor.advance()) return true;
-      this.lines.push(cursor.lineWithBreak());
-      if (!cursor.hasNewline) return true;
-    }
-    return false;
-  }
+  return lines;
 }
 
 /**

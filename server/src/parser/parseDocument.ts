@@ -277,17 +277,8 @@ class DocumentParser {
     const ruleset = this.builder.finish();
     // The builder's last pass and, for a text in pieces, its line index are steps of their own.
     yield atEnd;
-    let starts: Int32Array | undefined;
-    if (typeof this.text !== 'string') {
-      const scan = newlineStartsInSteps(this.text.pieces);
-      for (let step = scan.next(); ; step = scan.next()) {
-        if (step.done) {
-          starts = step.value;
-          break;
-        }
-        yield atEnd;
-      }
-    }
+    const starts =
+      typeof this.text === 'string' ? undefined : yield* newlineStartsInSteps(this.text.pieces, atEnd);
     const family = ruleset.tables[0]?.family ?? this.documentFamily ?? 'ipv4';
     return parsedWithText(
       this.text,
