@@ -71,12 +71,58 @@ export class OnDemandStore {
   private readonly names = new Map<string, string>();
   /** The name {@link shared} returned last, per slot. */
   private readonly last: string[] = ['', ''];
+  /**
+   * The kept lines' rows (parser/ruleFacts.ts), FACTS_PER_LINE integers per handle, and where each
+   * kept line starts in the text. Seven numbers in a handle's own fields were 48 bytes of the 112 of
+   * each of its 110,000 objects at 150,000 lines: 5.3 MB that every big open copied out of the young
+   * generation twice. Here they take 28 bytes each outside the heap, never copied.
+   */
+  private rows = new Int32Array(0);
+  private starts = new Int32Array(0);
+  private kept = 0;
 
   /** `text` is the whole document the kept lines are read from again (a string or its pieces). */
   constructor(
     readonly text: DocumentText,
     private readonly capacity = REMEMBERED_LINES,
   ) {}
+
+  /** Room for `count` more kept lines without growing (the parser knows its line count). */
+  reserve(count: number): void {
+    const needed = this.kept + count;
+    if (needed <= this.starts.length) return;
+    const rows = new Int32Array(needed * FACTS_PER_LINE);
+    rows.set(this.rows.subarray(0, this.kept * FACTS_PER_LINE));
+    const starts = new Int32Array(needed);
+    starts.set(this.starts.subarray(0, this.kept));
+    this.rows = rows;
+    this.starts = starts;
+  }
+
+  /** Keeps row `row` of `facts` for a line that starts at `start` in the text; returns the line's slot. */
+  keep(start: number, facts: Int32Array, row: number): number {
+    if (this.kept === this.starts.length) this.reserve(Math.max(1024, this.kept));
+    const slot = this.kept++;
+    const from = row * FACTS_PER_LINE;
+    const to = slot * FACTS_PER_LINE;
+    for (let i = 0; i < FACTS_PER_LINE; i++) this.rows[to + i] = facts[from + i]!;
+    this.starts[slot] = start;
+    return slot;
+  }
+
+  /** Fact `fact` of the kept line in `slot`. */
+  fact(slot: number, fact: Fact): number {
+    return this.rows[slot * FACTS_PER_LINE + fact]!;
+  }
+
+  setTraits(slot: number, traits: number): void {
+    this.rows[slot * FACTS_PER_LINE + Fact.Traits] = traits;
+  }
+
+  /** Where the kept line in `slot` starts in the text. */
+  startOf(slot: number): number {
+    return this.starts[slot]!;
+  }
 
   /**
    * A kept line as read again: from memory, or read now and remembered in place of the oldest
@@ -150,53 +196,30 @@ export interface OnDemandBlock extends CommandBlock {
  * A `-A` line kept by number and by where its text lies in the document, which is at once the line
  * (a CommandLine) and its rule (a Rule): one object per rule instead of two keeps 4.4 MB less at
  * 150,000 lines, and every megabyte a big open keeps costs it about 9 ms on the benchmark machine
- * (copying it out of the young generation, and touching fresh memory for it). Its own fields are
- * what the ruleset is built from without reading the line again — line, chain, the chain a `-j`/`-g`
- * names, the address families used, the first destination tested; the tokens, the counters and
- * every other part of the rule come from the line read again (through the store) on first use.
+ * (copying it out of the young generation, and touching fresh memory for it). What the ruleset is
+ * built from without reading the line again — line, chain, the chain a `-j`/`-g` names, the address
+ * families used, the first destination tested — is in the handle and in its row in the store; the
+ * tokens, the counters and every other part of the rule come from the line read again (through the
+ * store) on first use.
  */
 export class OnDemandRuleLine implements CommandLine, Rule {
   readonly chain: string;
   /** The name after `-j`/`-g`. */
   readonly targetName: string | undefined;
-  /** Columns of the chain operand (`-A NAME`) and of the target's name (packed, -1 without a target). */
-  private readonly chainColumns: number;
-  private readonly targetColumns: number;
   /**
-   * Family traits (parser/ruleFacts.ts), the target's kind as far as the ruleset needs it, and
-   * OVERRIDDEN once the ruleset builder has given the rule another target (kept in the store).
-   */
-  private traits: number;
-  /**
-   * The first-tested IPv4 destination, for the tracer's prefilter (see destinationFilterOf), as signed
-   * 32-bit integers: a small integer in the object, where an unsigned /32 mask would be a boxed number.
-   */
-  private readonly filterNetwork: number;
-  private readonly filterMask: number;
-
-  /**
-   * The line's text is the `length` characters at `start` in the store's document; `facts` row `row`
-   * holds what is kept of it (parser/ruleFacts.ts), and `chain`/`targetName` are the store's shared
-   * strings for the names its columns point at.
+   * The line's text is the `Fact.Length` characters at the slot's start in the store's document; the
+   * slot's row holds what is kept of it (parser/ruleFacts.ts), and `chain`/`targetName` are the
+   * store's shared strings for the names its columns point at.
    */
   private constructor(
     readonly line: number,
-    private readonly start: number,
-    private readonly length: number,
     readonly block: OnDemandBlock,
-    facts: Int32Array,
-    row: number,
+    private readonly slot: number,
     chain: string,
     targetName: string | undefined,
   ) {
-    const at = row * FACTS_PER_LINE;
     this.chain = chain;
     this.targetName = targetName;
-    this.chainColumns = facts[at + Fact.ChainColumns]!;
-    this.targetColumns = facts[at + Fact.TargetColumns]!;
-    this.traits = facts[at + Fact.Traits]!;
-    this.filterNetwork = facts[at + Fact.FilterNetwork]!;
-    this.filterMask = facts[at + Fact.FilterMask]!;
   }
 
   /** The handle of a clean `-A` line the parser has just read as `read`, at `start` in the document. */
@@ -210,11 +233,8 @@ export class OnDemandRuleLine implements CommandLine, Rule {
     const targetName = read.rule.target?.name;
     return new OnDemandRuleLine(
       line,
-      start,
-      read.span.end,
       block,
-      scratchRow,
-      0,
+      block.store.keep(start, scratchRow, 0),
       block.store.shared(read.rule.chain),
       targetName && block.store.shared(targetName, NameSlot.Target),
     );
@@ -237,11 +257,8 @@ export class OnDemandRuleLine implements CommandLine, Rule {
     const target = facts[at + Fact.TargetColumns]!;
     return new OnDemandRuleLine(
       line,
-      start,
-      facts[at + Fact.Length]!,
       block,
-      facts,
-      row,
+      block.store.keep(start, facts, row),
       block.store.sharedAt(text, chain, NameSlot.Chain),
       target === -1 ? undefined : block.store.sharedAt(text, target, NameSlot.Target),
     );
@@ -265,18 +282,20 @@ export class OnDemandRuleLine implements CommandLine, Rule {
   }
   /** Where the chain operand is written. */
   get chainSpan(): Span {
-    return unpackColumns(this.line, this.chainColumns);
+    return unpackColumns(this.line, this.fact(Fact.ChainColumns));
   }
   /** The line's text as it was read. */
   get text(): string {
-    return this.block.store.text.slice(this.start, this.start + this.length);
+    const start = this.block.store.startOf(this.slot);
+    return this.block.store.text.slice(start, start + this.fact(Fact.Length));
   }
   get span(): Span {
-    return { line: this.line, start: 0, end: this.length };
+    return { line: this.line, start: 0, end: this.fact(Fact.Length) };
   }
   get counters(): Counters | undefined {
     // Checked on the text first: inlay hints ask every line whether it has counters.
-    return this.block.store.text.charCodeAt(this.start) === 0x5b ? this.full().counters : undefined;
+    const store = this.block.store;
+    return store.text.charCodeAt(store.startOf(this.slot)) === 0x5b ? this.full().counters : undefined;
   }
   get tokens(): readonly Token[] {
     return this.full().tokens;
@@ -289,6 +308,18 @@ export class OnDemandRuleLine implements CommandLine, Rule {
   }
   get operands(): readonly Token[] {
     return this.full().operands;
+  }
+
+  /** Family traits (parser/ruleFacts.ts) and OVERRIDDEN once the builder gave the rule another target. */
+  private get traits(): number {
+    return this.fact(Fact.Traits);
+  }
+  private set traits(traits: number) {
+    this.block.store.setTraits(this.slot, traits);
+  }
+
+  private fact(fact: Fact): number {
+    return this.block.store.fact(this.slot, fact);
   }
 
   /** The line as the parser first read it (its rule is the full rule, not this handle). */
@@ -328,7 +359,7 @@ export class OnDemandRuleLine implements CommandLine, Rule {
   /** The tracer's destination filter, as {@link destinationFilterOf} reads it. */
   destinationFilter(): DestinationFilter | undefined {
     return this.traits & HAS_DESTINATION_FILTER
-      ? { network: this.filterNetwork >>> 0, mask: this.filterMask >>> 0 }
+      ? { network: this.fact(Fact.FilterNetwork) >>> 0, mask: this.fact(Fact.FilterMask) >>> 0 }
       : undefined;
   }
 
@@ -345,7 +376,7 @@ export class OnDemandRuleLine implements CommandLine, Rule {
     const override = this.targetOverride;
     return {
       name,
-      span: unpackColumns(this.line, this.targetColumns),
+      span: unpackColumns(this.line, this.fact(Fact.TargetColumns)),
       isChain: override ? override.kind === 'chain' : (this.traits & JUMPS_TO_CHAIN) !== 0,
     };
   }

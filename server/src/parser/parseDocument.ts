@@ -211,15 +211,21 @@ class DocumentParser {
     // memory the process has never touched. Touching fresh memory costs a big open more than anything
     // else on the benchmark machine: 3.6 MB of list at 450,000 lines took 12 ms, so each is a step.
     this.nodes = new Array<LineNode>(total);
+    // Room for a handle per line: only the rows the handles use are ever touched.
+    this.store?.reserve(total);
     yield start;
     this.builder.expectLines(total);
     yield start;
     const lines = new LineCursor(this.text);
+    // A text in pieces is kept with its line starts (lineStarts.ts), which are the cursor's as long
+    // as every line ends in a plain `\n`: noting them here saves a scan of the whole text afterwards.
+    const lineStarts = typeof this.text === 'string' ? undefined : new Int32Array(total + 1);
     let lastText = '';
     for (let text = lines.next(); text !== undefined; text = lines.next()) {
       const i = lines.line;
       this.lengths[i] = text.length;
       this.lineStart = lines.start;
+      if (lineStarts) lineStarts[i] = lines.start;
       lastText = text;
       this.line(text, i, lines.hasNewline, lines.crlf);
       if ((i & yieldEveryLines) === yieldEveryLines) {
@@ -277,8 +283,13 @@ class DocumentParser {
     const ruleset = this.builder.finish();
     // The builder's last pass and, for a text in pieces, its line index are steps of their own.
     yield atEnd;
-    const starts =
-      typeof this.text === 'string' ? undefined : yield* newlineStartsInSteps(this.text.pieces, atEnd);
+    let starts: Int32Array | undefined;
+    if (lineStarts && this.crlfLines.length === 0) {
+      lineStarts[total] = this.text.length + 1;
+      starts = lineStarts;
+    } else if (typeof this.text !== 'string') {
+      starts = yield* newlineStartsInSteps(this.text.pieces, atEnd);
+    }
     const family = ruleset.tables[0]?.family ?? this.documentFamily ?? 'ipv4';
     return parsedWithText(
       this.text,

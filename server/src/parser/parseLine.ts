@@ -128,8 +128,52 @@ class ChainLineNode implements ChainLine {
 
   /** The fields of the ChainLine interface, as a plain node would serialise (tests compare parses so). */
   toJSON(): ChainLine {
-    const { kind, line, name, nameSpan, policy, policySpan, counters, span } = this;
-    return { kind, line, name, nameSpan, policy, policySpan, counters, span };
+    return chainLineFields(this);
+  }
+}
+
+function chainLineFields(node: ChainLine): ChainLine {
+  const { kind, line, name, nameSpan, policy, policySpan, counters, span } = node;
+  return { kind, line, name, nameSpan, policy, policySpan, counters, span };
+}
+
+/** What iptables-save writes after a user chain's name: no policy, zero counters. */
+const USER_CHAIN_TAIL = ' - [0:0]';
+
+/**
+ * `:NAME - [0:0]`, the form iptables-save gives every user chain, kept as its line and name: every
+ * column follows from the name's length. Two fields instead of twelve: 3.2 MB less at 150,000 lines,
+ * whose 40,000 chain declarations are nearly all of this form.
+ */
+class UserChainLine implements ChainLine {
+  constructor(
+    readonly line: number,
+    readonly name: string,
+  ) {}
+
+  get kind(): 'chain' {
+    return 'chain';
+  }
+  get policy(): string {
+    return '-';
+  }
+  get nameSpan(): Span {
+    return { line: this.line, start: 1, end: 1 + this.name.length };
+  }
+  get policySpan(): Span {
+    const start = this.name.length + 2;
+    return { line: this.line, start, end: start + 1 };
+  }
+  get counters(): Counters {
+    const start = this.name.length + 4;
+    return { packets: 0n, bytes: 0n, span: { line: this.line, start, end: start + 5 } };
+  }
+  get span(): Span {
+    return { line: this.line, start: 0, end: this.name.length + 1 + USER_CHAIN_TAIL.length };
+  }
+
+  toJSON(): ChainLine {
+    return chainLineFields(this);
   }
 }
 
@@ -138,6 +182,13 @@ export function parseChainLine(text: string, line: number): ChainLine {
   // Three words without an array or an object per word: a node dump declares 120,000 chains.
   const nameStart = wordStart(text, 1);
   const nameEnd = wordEnd(text, nameStart);
+  if (
+    nameStart === 1 &&
+    nameEnd > 1 &&
+    nameEnd + USER_CHAIN_TAIL.length === text.length &&
+    text.endsWith(USER_CHAIN_TAIL)
+  )
+    return new UserChainLine(line, text.slice(1, nameEnd));
   const policyStart = wordStart(text, nameEnd);
   const policyEnd = wordEnd(text, policyStart);
   const countersStart = wordStart(text, policyEnd);

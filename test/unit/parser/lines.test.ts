@@ -71,6 +71,82 @@ describe('parser: line kinds', () => {
     assert.strictEqual(parsed.ruleset.tables[0]!.chains.get('PREROUTING')!.policy, 'DROP');
   });
 
+  it("Should give iptables-save's `:NAME - [0:0]` the columns the word-by-word reading gives", () => {
+    // The first line is the form kept by its name alone; the others differ after the counters, by a
+    // blank or in the counters, and are read word by word: the columns must agree where the words do.
+    const parsed = parseLines(
+      '*nat',
+      ':KUBE-SEP-AAA - [0:0]',
+      ':KUBE-SEP-BBB - [0:0] ',
+      ':KUBE-SEP-CCC - [0:7]',
+      ':KUBE-SEP-DDD  - [0:0]',
+      'COMMIT',
+    );
+    assert.deepStrictEqual(parsed.problems, []);
+    const declarations = [1, 2, 3, 4].map((i) => parsed.tree.lines[i]!);
+    const columns = declarations.map((node) => {
+      assert.ok(node.kind === 'chain');
+      const at = (span: { start: number; end: number } | undefined) => span && [span.start, span.end];
+      return {
+        name: node.name,
+        policy: node.policy,
+        nameSpan: at(node.nameSpan),
+        policySpan: at(node.policySpan),
+        counters: node.counters && [node.counters.packets, node.counters.bytes, ...at(node.counters.span)!],
+        span: at(node.span),
+        lines: [
+          node.line,
+          node.nameSpan.line,
+          node.policySpan?.line,
+          node.counters?.span.line,
+          node.span.line,
+        ],
+      };
+    });
+    assert.deepStrictEqual(columns, [
+      {
+        name: 'KUBE-SEP-AAA',
+        policy: '-',
+        nameSpan: [1, 13],
+        policySpan: [14, 15],
+        counters: [0n, 0n, 16, 21],
+        span: [0, 21],
+        lines: [1, 1, 1, 1, 1],
+      },
+      {
+        name: 'KUBE-SEP-BBB',
+        policy: '-',
+        nameSpan: [1, 13],
+        policySpan: [14, 15],
+        counters: [0n, 0n, 16, 21],
+        span: [0, 22],
+        lines: [2, 2, 2, 2, 2],
+      },
+      {
+        name: 'KUBE-SEP-CCC',
+        policy: '-',
+        nameSpan: [1, 13],
+        policySpan: [14, 15],
+        counters: [0n, 7n, 16, 21],
+        span: [0, 21],
+        lines: [3, 3, 3, 3, 3],
+      },
+      {
+        name: 'KUBE-SEP-DDD',
+        policy: '-',
+        nameSpan: [1, 13],
+        policySpan: [15, 16],
+        counters: [0n, 0n, 17, 22],
+        span: [0, 22],
+        lines: [4, 4, 4, 4, 4],
+      },
+    ]);
+    assert.deepStrictEqual(
+      [...parsed.ruleset.tables[0]!.chains.values()].filter((c) => !c.builtin).map((c) => c.declarationSpan),
+      [1, 2, 3, 4].map((line) => ({ line, start: 1, end: 13 })),
+    );
+  });
+
   it('Should take a [packets:bytes] prefix off a rule and parse the rest', () => {
     const parsed = parseLines('*filter', '[5:300] -A INPUT -j DROP', 'COMMIT');
     const cmd = parsed.tree.lines[1]!;

@@ -119,6 +119,18 @@ describe('Parsing a document in pieces', function () {
     });
   }
 
+  it('Should keep the line starts of the text, noted while reading or scanned after a CR', function () {
+    for (const [name, text] of Object.entries(variants)) {
+      for (const size of [1, 4096]) {
+        const doc = parseDocument(new PiecedText(piecesOf(text, size)), { onDemand: true });
+        const scanned = [0];
+        for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) scanned.push(at + 1);
+        scanned.push(text.length + 1);
+        assert.deepStrictEqual([...lineStartsOf(doc)], scanned, `${name}, pieces of ${size}`);
+      }
+    }
+  });
+
   it('Should give lines, line starts and the length from the pieces, and join them only when asked', function () {
     const text = variants['a lone carriage return inside a rule']!;
     const pieces = new CountingPieces(piecesOf(text, 3000));
