@@ -1038,7 +1038,9 @@ export function optionGivesNatPorts(name: string, value: string): boolean {
 /** Whether a NAT range text carries a port part (`1.2.3.4:80`, `[::1]:80`, `:80`). */
 function hasNatPorts(text: string): boolean {
   if (text.startsWith('[')) return text.includes(']:');
-  return text.split(':').length === 2;
+  // Exactly one colon (without a split: DNAT rules are a fifth of a node dump).
+  const colon = text.indexOf(':');
+  return colon >= 0 && text.indexOf(':', colon + 1) < 0;
 }
 
 /** The `-N`/`:` chain-name rules shared by the line parser. */

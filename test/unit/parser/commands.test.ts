@@ -206,4 +206,26 @@ describe('parser: commands on a restore line', () => {
     assert.strictEqual(ruleAt(parsed, 1).familyOnly, 4);
     assert.strictEqual(ruleAt(parsed, 2).familyOnly, 6);
   });
+
+  // iptables' DNAT/SNAT parse a port after the one colon of an IPv4 range (`a.b.c.d[-e.f.g.h][:port[-port]]`)
+  // or after `]:` of a bracketed IPv6 one, and then refuse the rule without a port-carrying -p.
+  it('Should take NAT ports from the one colon of an IPv4 range or from `]:`, and want -p for them', () => {
+    const parsed = parseLines(
+      '*nat',
+      '-A PREROUTING -j DNAT --to-destination 10.0.0.1', // 1: no port
+      '-A PREROUTING -j DNAT --to-destination 10.0.0.1:8080', // 2: a port
+      '-A PREROUTING -j DNAT --to-destination 10.0.0.1-10.0.0.9:80-90', // 3: a port range
+      '-A POSTROUTING -j SNAT --to-source :1024', // 4: a port alone
+      '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:8080', // 5: with -p tcp
+      'COMMIT',
+      '*nat',
+      '-A PREROUTING -j DNAT --to-destination [fd00::1]:8080', // 8: a bracketed IPv6 port
+      '-A PREROUTING -j DNAT --to-destination fd00::1', // 9: colons of an address
+      'COMMIT',
+    );
+    assert.deepStrictEqual(
+      parsed.problems.filter((p) => p.code === 'syntax.ports-need-protocol').map((p) => p.span.line),
+      [2, 3, 4, 8],
+    );
+  });
 });
