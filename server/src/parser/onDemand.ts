@@ -50,10 +50,14 @@ const REMEMBERED_LINES = 256;
 /** A trait bit above the facts' own (parser/ruleFacts.ts): the store holds another target for the rule. */
 const OVERRIDDEN = 1 << 30;
 
-/** Which kind of name {@link OnDemandStore.shared} is asked for: each kind remembers its last one. */
+/** Which kind of name {@link OnDemandStore.shared} is asked for: each kind remembers its last two. */
 export const enum NameSlot {
+  /** The chain a rule is appended to. */
   Chain = 0,
+  /** A chain a rule jumps or goes to. */
   Target = 1,
+  /** A target extension (DNAT, ACCEPT …). */
+  Extension = 2,
 }
 
 /**
@@ -69,8 +73,17 @@ export class OnDemandStore {
   private next = 0;
   private reads = 0;
   private readonly names = new Map<string, string>();
-  /** The name {@link shared} returned last, per slot. */
-  private readonly last: string[] = ['', ''];
+  /**
+   * The name {@link shared} returned last per slot, and the one before it. Most names a node dump's
+   * rules give are among them, found by comparing instead of hashing a new slice for a map (a cold
+   * look-up in 40,000 chains costs a third of a microsecond):
+   * - the endpoint rules jump to KUBE-MARK-MASQ and to DNAT in turn, between a service's jumps to
+   *   each endpoint's chain: extensions have a slot of their own, and a slot remembers two names;
+   * - kube-proxy writes an endpoint chain's rules right after the service rule that jumps to it, so
+   *   a chain a rule is appended to is also compared with the chain jumped to last.
+   */
+  private readonly last: string[] = ['', '', ''];
+  private readonly previous: string[] = ['', '', ''];
   /**
    * The kept lines' rows (parser/ruleFacts.ts), FACTS_PER_LINE integers per handle, and where each
    * kept line starts in the text. Seven numbers in a handle's own fields were 48 bytes of the 112 of
@@ -151,27 +164,39 @@ export class OnDemandStore {
    * line for each (a node dump names 120,000 chains across 450,000 lines, 10 MB of duplicates).
    */
   shared(name: string, slot: NameSlot = NameSlot.Chain): string {
-    // Rules of one chain sit together, and many jump to the same chain, so most names are the one
-    // asked for last in their slot: comparing with it is cheaper than hashing a new slice for the map.
     const last = this.last[slot]!;
     if (name === last) return last;
+    const other = this.otherCandidate(slot);
+    if (name === other) return this.remember(slot, other);
     // A declared chain's own name: the ruleset builder looks the same name up in the same map right
     // after, which is then cheap, where a map of our own would be a second cold lookup per rule.
     const known = this.declaredName?.(name) ?? this.names.get(name);
-    if (known !== undefined) return (this.last[slot] = known);
+    if (known !== undefined) return this.remember(slot, known);
     this.names.set(name, name);
+    return this.remember(slot, name);
+  }
+
+  /** The name compared after the slot's last one (see {@link last}). */
+  private otherCandidate(slot: NameSlot): string {
+    return slot === NameSlot.Chain ? this.last[NameSlot.Target]! : this.previous[slot]!;
+  }
+
+  private remember(slot: NameSlot, name: string): string {
+    this.previous[slot] = this.last[slot]!;
     return (this.last[slot] = name);
   }
 
   /**
    * {@link shared} of the name at packed columns of a line's text (parser/ruleFacts.ts), without
-   * slicing the line when it is the name asked for last in its slot.
+   * slicing the line when it is one of the names compared first (see {@link last}).
    */
   sharedAt(lineText: string, packed: number, slot: NameSlot): string {
     const start = packedStart(packed);
     const length = packedLength(packed);
     const last = this.last[slot]!;
     if (last.length === length && lineText.startsWith(last, start)) return last;
+    const other = this.otherCandidate(slot);
+    if (other.length === length && lineText.startsWith(other, start)) return this.remember(slot, other);
     return this.shared(lineText.slice(start, start + length), slot);
   }
 
@@ -195,7 +220,7 @@ export interface OnDemandBlock extends CommandBlock {
 /**
  * A `-A` line kept by number and by where its text lies in the document, which is at once the line
  * (a CommandLine) and its rule (a Rule): one object per rule instead of two keeps 4.4 MB less at
- * 150,000 lines, and every megabyte a big open keeps costs it about 9 ms on the benchmark machine
+ * 150,000 lines, and every megabyte a big open keeps costs it 3–9 ms on the benchmark machine
  * (copying it out of the young generation, and touching fresh memory for it). What the ruleset is
  * built from without reading the line again — line, chain, the chain a `-j`/`-g` names, the address
  * families used, the first destination tested — is in the handle and in its row in the store; the
@@ -230,13 +255,14 @@ export class OnDemandRuleLine implements CommandLine, Rule {
     read: CommandLine & { readonly rule: Rule },
   ): OnDemandRuleLine {
     writeRuleFacts(read, scratchRow, 0);
-    const targetName = read.rule.target?.name;
+    const target = read.rule.target;
     return new OnDemandRuleLine(
       line,
       block,
       block.store.keep(start, scratchRow, 0),
       block.store.shared(read.rule.chain),
-      targetName && block.store.shared(targetName, NameSlot.Target),
+      target &&
+        block.store.shared(target.name, target.kind === 'chain' ? NameSlot.Target : NameSlot.Extension),
     );
   }
 
@@ -255,12 +281,13 @@ export class OnDemandRuleLine implements CommandLine, Rule {
     const at = row * FACTS_PER_LINE;
     const chain = facts[at + Fact.ChainColumns]!;
     const target = facts[at + Fact.TargetColumns]!;
+    const targetSlot = facts[at + Fact.Traits]! & JUMPS_TO_CHAIN ? NameSlot.Target : NameSlot.Extension;
     return new OnDemandRuleLine(
       line,
       block,
       block.store.keep(start, facts, row),
       block.store.sharedAt(text, chain, NameSlot.Chain),
-      target === -1 ? undefined : block.store.sharedAt(text, target, NameSlot.Target),
+      target === -1 ? undefined : block.store.sharedAt(text, target, targetSlot),
     );
   }
 
