@@ -12,7 +12,7 @@ import { parseChainLine, parseComment, parseTableLine } from './parseLine';
 import { readCommandLine, type CommandBlock } from './readCommandLine';
 import { writeCanonicalRuleFacts } from './canonicalRule';
 import { Problems } from './problems';
-import { LineCursor, LineIndexer, countLines, type LineIndex } from './splitLines';
+import { LineCursor, LineIndexer, countLines, indexLinesInSteps } from './splitLines';
 import type { DocumentText } from './piecedText';
 import { newlineStartsInSteps, rememberPiecedText } from './lineStarts';
 import type { HelperReading, ParallelReading } from './helperReading';
@@ -192,9 +192,14 @@ class DocumentParser {
    */
   private *startReading(): Generator<ParseProgress, number, void> {
     const parallel = this.store ? this.options.parallel : undefined;
-    const indexer = new LineIndexer(this.text, parallel?.chunkLines ?? Number.MAX_SAFE_INTEGER);
-    let index: LineIndex | undefined;
-    while (!(index = indexer.next(indexLinesPerStep))) yield { done: 0, total: 0 };
+    const every = parallel?.chunkLines ?? Number.MAX_SAFE_INTEGER;
+    const noTotal = { done: 0, total: 0 };
+    // The native search for line breaks, unless a `\r` makes the cursor's own count needed.
+    let index = yield* indexLinesInSteps(this.text, every, noTotal);
+    if (!index) {
+      const indexer = new LineIndexer(this.text, every);
+      while (!(index = indexer.next(indexLinesPerStep))) yield noTotal;
+    }
     if (parallel) {
       this.tableLines = index.tableLines;
       if (index.total >= parallel.minLines) this.reading = parallel.start(this.text, index);

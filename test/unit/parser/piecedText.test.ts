@@ -12,7 +12,7 @@ import { workerParallelReading } from '../../../server/src/lsp/workerReading';
 import { lineStartsOf, lineTextOf, textLengthOf } from '../../../server/src/parser/lineStarts';
 import { parseDocument } from '../../../server/src/parser/parseDocument';
 import { PiecedText } from '../../../server/src/parser/piecedText';
-import { LineCursor, countLines, indexLines } from '../../../server/src/parser/splitLines';
+import { LineCursor, countLines, indexLines, indexLinesInSteps } from '../../../server/src/parser/splitLines';
 import { CountingPieces } from '../../helpers/countingPieces';
 import { checkProperty, runLabel } from '../../helpers/fuzzConfig';
 import { parsedJson } from '../../helpers/parsedJson';
@@ -118,6 +118,38 @@ describe('Parsing a document in pieces', function () {
       assert.ok(stats.linesFromWorker > 0, 'the worker read none of the pieces');
     });
   }
+
+  it("Should index the lines by their breaks as the cursor's pass does, in steps, and leave a text with a CR to the cursor", function () {
+    const drain = (text: string | PiecedText, every: number) => {
+      const indexing = indexLinesInSteps(text, every, 'step');
+      let steps = 0;
+      for (;;) {
+        const next = indexing.next();
+        if (next.done) return { index: next.value, steps };
+        steps++;
+      }
+    };
+    // Tables at the start, in the middle and last, so that some start a piece of 1 or 64 characters.
+    const tables = `*raw\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n${kubeText}*filter\nCOMMIT\n*mangle\nCOMMIT`;
+    for (const [name, text] of Object.entries({ ...variants, 'more tables': tables })) {
+      for (const every of [1, 7, 8192, Number.MAX_SAFE_INTEGER]) {
+        for (const pieced of [text, new PiecedText(piecesOf(text, 1)), new PiecedText(piecesOf(text, 64))]) {
+          const { index } = drain(pieced, every);
+          assert.deepStrictEqual(
+            index,
+            text.includes('\r') ? undefined : indexLines(text, every),
+            `${name}, every ${every}`,
+          );
+        }
+      }
+    }
+    assert.ok(indexLines(tables, 7).tableLines.length >= 4);
+    // A long text without pieces still yields every few thousand lines.
+    const long = 'x\n'.repeat(50_000);
+    const { index, steps } = drain(long, Number.MAX_SAFE_INTEGER);
+    assert.deepStrictEqual([index?.total, steps], [50_001, 4]);
+    assert.strictEqual(countLines(long), 50_001);
+  });
 
   it('Should keep the line starts of the text, noted while reading or scanned after a CR', function () {
     for (const [name, text] of Object.entries(variants)) {
