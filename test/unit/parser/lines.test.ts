@@ -83,63 +83,33 @@ describe('parser: line kinds', () => {
       'COMMIT',
     );
     assert.deepStrictEqual(parsed.problems, []);
-    const declarations = [1, 2, 3, 4].map((i) => parsed.tree.lines[i]!);
-    const columns = declarations.map((node) => {
+    // One row per line: name, policy, the columns of the name, the policy, the counters and the whole
+    // line, then the counters' values; every span carries the line's number.
+    const at = (span: { start: number; end: number } | undefined) => span && [span.start, span.end];
+    const rows = [1, 2, 3, 4].map((i) => {
+      const node = parsed.tree.lines[i]!;
       assert.ok(node.kind === 'chain');
-      const at = (span: { start: number; end: number } | undefined) => span && [span.start, span.end];
-      return {
-        name: node.name,
-        policy: node.policy,
-        nameSpan: at(node.nameSpan),
-        policySpan: at(node.policySpan),
-        counters: node.counters && [node.counters.packets, node.counters.bytes, ...at(node.counters.span)!],
-        span: at(node.span),
-        lines: [
-          node.line,
-          node.nameSpan.line,
-          node.policySpan?.line,
-          node.counters?.span.line,
-          node.span.line,
-        ],
-      };
+      const { nameSpan, policySpan, counters, span } = node;
+      assert.deepStrictEqual(
+        [node.line, nameSpan.line, policySpan?.line, counters?.span.line, span.line],
+        [i, i, i, i, i],
+      );
+      return [
+        node.name,
+        node.policy,
+        at(nameSpan),
+        at(policySpan),
+        at(counters?.span),
+        at(span),
+        counters?.packets,
+        counters?.bytes,
+      ];
     });
-    assert.deepStrictEqual(columns, [
-      {
-        name: 'KUBE-SEP-AAA',
-        policy: '-',
-        nameSpan: [1, 13],
-        policySpan: [14, 15],
-        counters: [0n, 0n, 16, 21],
-        span: [0, 21],
-        lines: [1, 1, 1, 1, 1],
-      },
-      {
-        name: 'KUBE-SEP-BBB',
-        policy: '-',
-        nameSpan: [1, 13],
-        policySpan: [14, 15],
-        counters: [0n, 0n, 16, 21],
-        span: [0, 22],
-        lines: [2, 2, 2, 2, 2],
-      },
-      {
-        name: 'KUBE-SEP-CCC',
-        policy: '-',
-        nameSpan: [1, 13],
-        policySpan: [14, 15],
-        counters: [0n, 7n, 16, 21],
-        span: [0, 21],
-        lines: [3, 3, 3, 3, 3],
-      },
-      {
-        name: 'KUBE-SEP-DDD',
-        policy: '-',
-        nameSpan: [1, 13],
-        policySpan: [15, 16],
-        counters: [0n, 0n, 17, 22],
-        span: [0, 22],
-        lines: [4, 4, 4, 4, 4],
-      },
+    assert.deepStrictEqual(rows, [
+      ['KUBE-SEP-AAA', '-', [1, 13], [14, 15], [16, 21], [0, 21], 0n, 0n],
+      ['KUBE-SEP-BBB', '-', [1, 13], [14, 15], [16, 21], [0, 22], 0n, 0n],
+      ['KUBE-SEP-CCC', '-', [1, 13], [14, 15], [16, 21], [0, 21], 0n, 7n],
+      ['KUBE-SEP-DDD', '-', [1, 13], [15, 16], [17, 22], [0, 22], 0n, 0n],
     ]);
     assert.deepStrictEqual(
       [...parsed.ruleset.tables[0]!.chains.values()].filter((c) => !c.builtin).map((c) => c.declarationSpan),
